@@ -1,0 +1,3 @@
+export { createPaymentCookieSealer, MAX_SEALED_COOKIE_LENGTH } from './payment-cookie.js';
+export type { PaymentCookieSealer, PaymentCookieSealerOptions } from './payment-cookie.js';
+export { MIN_SECRET_LENGTH } from './keys.js';
