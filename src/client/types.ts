@@ -233,7 +233,8 @@ export interface Refund {
   amount: number;
   status: RefundStatus;
   settlement_summary?: { settled_date?: string };
-  _links: { self: Link; payment: Link };
+  /** Always sent on the wire; the docs' get-refund example omits it, so it is optional here. */
+  _links?: { self: Link; payment: Link };
 }
 
 export interface RefundSearchResult extends Refund {

@@ -1,0 +1,182 @@
+import http from 'node:http';
+import https from 'node:https';
+import axios from 'axios';
+import type { AxiosInstance } from 'axios';
+import { PayConnectionError, PayResponseError } from './errors.js';
+import type { PayConnectionReason } from './errors.js';
+
+/** What one attempt got back: any HTTP status, the body as text. */
+export interface RawResponse {
+  status: number;
+  /** Header names in lower case. */
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface AttemptRequest {
+  method: 'GET' | 'POST';
+  /** The real path and query, e.g. `/v1/payments/abc`. Never logged, never put in an error. */
+  url: string;
+  /** The path template for messages, e.g. `/v1/payments/{paymentId}`. */
+  pathTemplate: string;
+  headers: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** A search page of 500 full payments is well under this; anything bigger is not GOV.UK Pay. */
+const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * One HTTP attempt over a keep-alive agent. It never throws an axios error: axios errors carry
+ * the request config, headers included, so the Authorization header. Every failure becomes a
+ * fresh `PayConnectionError` or `PayResponseError` built from the error code alone.
+ */
+export class Transport {
+  readonly #http: AxiosInstance;
+  readonly #httpAgent: http.Agent;
+  readonly #httpsAgent: https.Agent;
+
+  constructor(baseUrl: string) {
+    this.#httpAgent = new http.Agent({ keepAlive: true });
+    this.#httpsAgent = new https.Agent({ keepAlive: true });
+    this.#http = axios.create({
+      baseURL: baseUrl,
+      httpAgent: this.#httpAgent,
+      httpsAgent: this.#httpsAgent,
+      // Following a redirect would resend the API key to wherever it points.
+      maxRedirects: 0,
+      // Every status is a response to classify, not an axios error.
+      validateStatus: () => true,
+      responseType: 'text',
+      // Keep the raw text: malformed JSON must be seen as such, not silently left a string.
+      transformResponse: [(data: unknown) => data],
+      maxContentLength: MAX_RESPONSE_BYTES,
+      decompress: true,
+    });
+  }
+
+  async send(request: AttemptRequest): Promise<RawResponse> {
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, request.timeoutMs);
+    const onCallerAbort = (): void => controller.abort();
+    request.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    try {
+      if (request.signal?.aborted === true) controller.abort();
+      const response = await this.#http.request<string>({
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        ...(request.body === undefined ? {} : { data: request.body }),
+        signal: controller.signal,
+      });
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(response.headers as Record<string, unknown>)) {
+        if (typeof value === 'string') headers[name.toLowerCase()] = value;
+        else if (Array.isArray(value)) headers[name.toLowerCase()] = value.join(', ');
+      }
+      return {
+        status: response.status,
+        headers,
+        body: typeof response.data === 'string' ? response.data : '',
+      };
+    } catch (error) {
+      throw toSafeError(error, request, {
+        timedOut,
+        callerAborted: request.signal?.aborted === true && !timedOut,
+      });
+    } finally {
+      clearTimeout(timer);
+      request.signal?.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
+  /** Closes idle keep-alive sockets. */
+  close(): void {
+    this.#httpAgent.destroy();
+    this.#httpsAgent.destroy();
+  }
+}
+
+function errorCode(error: unknown): string {
+  if (typeof error === 'object' && error !== null) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[A-Z0-9_]{1,40}$/.test(code)) return code;
+  }
+  return 'UNKNOWN';
+}
+
+function errorMessage(error: unknown): string {
+  return typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { message?: unknown }).message === 'string'
+    ? (error as { message: string }).message
+    : '';
+}
+
+function reasonFor(code: string): PayConnectionReason {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'refused';
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'ERR_BAD_RESPONSE':
+    case 'ERR_STREAM_PREMATURE_CLOSE':
+    case 'HPE_INVALID_CONSTANT':
+      return 'reset';
+    case 'ETIMEDOUT':
+    case 'ECONNABORTED':
+    case 'ESOCKETTIMEDOUT':
+      return 'timeout';
+    default:
+      return 'other';
+  }
+}
+
+function toSafeError(
+  error: unknown,
+  request: AttemptRequest,
+  state: { timedOut: boolean; callerAborted: boolean },
+): Error {
+  const where = { method: request.method, path: request.pathTemplate };
+  const label = `${request.method} ${request.pathTemplate}`;
+  if (state.timedOut) {
+    return new PayConnectionError(
+      `GOV.UK Pay did not answer ${label} within ${request.timeoutMs} ms`,
+      'timeout',
+      { ...where, cause: new Error('ETIMEDOUT') },
+    );
+  }
+  if (state.callerAborted) {
+    return new PayConnectionError(`${label} was aborted by the caller's signal`, 'other', {
+      ...where,
+      cause: new Error('ABORTED'),
+    });
+  }
+  const code = errorCode(error);
+  if (errorMessage(error).startsWith('maxContentLength')) {
+    return new PayResponseError(
+      `GOV.UK Pay's answer to ${label} was larger than ${MAX_RESPONSE_BYTES} bytes`,
+      where,
+    );
+  }
+  const reason = reasonFor(code);
+  const what =
+    reason === 'refused'
+      ? 'the connection was refused'
+      : reason === 'reset'
+        ? 'the connection broke before the whole answer arrived'
+        : reason === 'timeout'
+          ? 'the connection timed out'
+          : `the request failed (${code})`;
+  // The cause is rebuilt from the code alone: the original error holds the request headers.
+  return new PayConnectionError(`${label} to GOV.UK Pay failed: ${what}`, reason, {
+    ...where,
+    cause: new Error(code),
+  });
+}
