@@ -11,6 +11,8 @@ export interface SettleDeps {
   store: PaymentStore;
   onSettled: ((result: SettledResult) => void | Promise<void>) | undefined;
   logger: Logger;
+  /** Names the payment in the log line without revealing its id. */
+  fingerprint?: (paymentId: string) => string;
 }
 
 export type SettleOutcome = 'settled' | 'already_settled' | 'not_final';
@@ -52,6 +54,13 @@ export async function settlePayment(
     throw err;
   }
   await deps.store.deletePending(payment.payment_id);
-  deps.logger.info({ outcome: result.outcome, source }, 'govuk-pay-express: payment settled');
+  deps.logger.info(
+    {
+      outcome: result.outcome,
+      source,
+      ...(deps.fingerprint === undefined ? {} : { payment: deps.fingerprint(payment.payment_id) }),
+    },
+    'govuk-pay-express: payment settled',
+  );
   return 'settled';
 }

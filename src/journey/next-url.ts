@@ -1,0 +1,83 @@
+import { PayConfigError } from '../config-error.js';
+
+/** GOV.UK Pay's hosted payment pages live under this domain. */
+export const DEFAULT_NEXT_URL_HOSTS: readonly string[] = ['*.payments.service.gov.uk'];
+
+/** Hosts where plain http is tolerated: a developer's own machine, never a network hop. */
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1']);
+
+const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
+const HOST_ENTRY = new RegExp(`^(\\*\\.)?((?:${LABEL}\\.)*${LABEL})(?::(\\d{1,5}))?$`);
+
+interface HostRule {
+  /** True for `*.example.gov.uk`: any subdomain, not the domain itself. */
+  wildcard: boolean;
+  host: string;
+  /** An explicit port; undefined means the scheme's default port. */
+  port: string | undefined;
+}
+
+/** True when `url` is a next_url the citizen may be sent to. */
+export type NextUrlCheck = (url: unknown) => boolean;
+
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname);
+}
+
+/**
+ * Compiles the `nextUrlHosts` allow-list once. A next_url is followed only when its scheme, host
+ * and port all match: following one elsewhere would hand the citizen, and their card details,
+ * to whoever controls it.
+ */
+export function compileNextUrlHosts(entries: unknown): NextUrlCheck {
+  if (!Array.isArray(entries) || entries.length === 0) {
+    throw new PayConfigError(
+      'ERR_PAY_NEXT_URL_HOSTS',
+      "nextUrlHosts must be a non-empty array of hosts such as '*.payments.service.gov.uk' or '127.0.0.1:9090'",
+    );
+  }
+  const rules = entries.map((entry: unknown, index): HostRule => {
+    const match = typeof entry === 'string' ? HOST_ENTRY.exec(entry.toLowerCase()) : null;
+    const port = match?.[3];
+    if (!match || (port !== undefined && (Number(port) < 1 || Number(port) > 65535))) {
+      throw new PayConfigError(
+        'ERR_PAY_NEXT_URL_HOSTS',
+        `nextUrlHosts[${index}] must be a host with an optional port and an optional leading '*.', such as '*.payments.service.gov.uk' or '127.0.0.1:9090', with no scheme or path`,
+      );
+    }
+    const wildcard = match[1] !== undefined;
+    const host = match[2] as string;
+    if (wildcard && !host.includes('.')) {
+      throw new PayConfigError(
+        'ERR_PAY_NEXT_URL_HOSTS',
+        `nextUrlHosts[${index}] wildcards a whole top-level domain; name the domain, such as '*.payments.service.gov.uk'`,
+      );
+    }
+    return { wildcard, host, port: port === undefined ? undefined : String(Number(port)) };
+  });
+
+  return (url: unknown): boolean => {
+    if (typeof url !== 'string') return false;
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return false;
+    }
+    if (parsed.username !== '' || parsed.password !== '') return false;
+    const { hostname } = parsed;
+    if (parsed.protocol === 'http:') {
+      if (!isLoopbackHost(hostname)) return false;
+    } else if (parsed.protocol !== 'https:') {
+      return false;
+    }
+    // URL drops a default port, so compare effective ports: ':443' matches a URL with none.
+    const defaultPort = parsed.protocol === 'http:' ? '80' : '443';
+    const port = parsed.port === '' ? defaultPort : parsed.port;
+    return rules.some(
+      (rule) =>
+        (rule.port ?? defaultPort) === port &&
+        (rule.wildcard ? hostname.endsWith(`.${rule.host}`) : hostname === rule.host),
+    );
+  };
+}
