@@ -1,0 +1,548 @@
+// `npm run bench`: measures the journey against a hand-written baseline, side by side and in
+// alternating rounds, and writes bench/RESULTS.md. Every server runs in its own process, with the
+// simulator as the upstream in another; autocannon drives them from this one.
+//
+//   node bench/run.mjs [--quick] [--only=return,start,seal,reconcile,soak,simulator,import,faults]
+//                      [--cpu-prof]      profile the journey and baseline servers (bench/profiles/)
+//                      [--no-write]      print, but leave bench/RESULTS.md as it is
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startChild } from './lib/child.mjs';
+import { baselineCookie, journeyCookie, SAME_ORIGIN_POST_HEADERS } from './lib/cookies.mjs';
+import { runLoad } from './lib/load.mjs';
+import { fmt, mb, median } from './lib/stats.mjs';
+import { BASELINE_COOKIE } from './lib/bench-config.mjs';
+import { renderResults } from './lib/report.mjs';
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+const ROOT = dirname(BENCH_DIR);
+const args = process.argv.slice(2);
+const QUICK = args.includes('--quick');
+const CPU_PROF = args.includes('--cpu-prof');
+const NO_WRITE = args.includes('--no-write');
+const ONLY = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
+const run = (name) => !ONLY || ONLY.includes(name);
+
+const ROUNDS = QUICK ? 1 : 3;
+const SECONDS = QUICK ? 3 : 10;
+const WARMUP_SECONDS = QUICK ? 1 : 3;
+const CONNECTIONS = 50;
+const SOAK_WARMUP = QUICK ? 5_000 : 20_000;
+const SOAK_REQUESTS = QUICK ? 20_000 : 200_000;
+
+const started = new Date();
+const figures = []; // { section, name, value, target?, pass? (true/false/undefined) }
+const details = []; // markdown blocks
+const notRun = []; // { section, reason }
+const childExecArgv = CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', join(BENCH_DIR, 'profiles')] : [];
+
+function log(...parts) {
+  console.log(
+    `[bench ${((Date.now() - started.getTime()) / 1000).toFixed(0).padStart(3)}s]`,
+    ...parts,
+  );
+}
+
+async function section(name, title, fn) {
+  if (!run(name)) return;
+  log(`── ${title}`);
+  try {
+    await fn();
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    log(`   NOT RUN: ${reason}`);
+    notRun.push({ section: title, reason });
+  }
+}
+
+// ── helpers ─────────────────────────────────────────────────────────────────────────────────
+
+async function withUpstream(fn) {
+  const upstream = await startChild(join(BENCH_DIR, 'lib/upstream.mjs'));
+  try {
+    return await fn(upstream);
+  } finally {
+    await upstream.close();
+  }
+}
+
+async function startServers(upstream) {
+  const journey = await startChild(join(BENCH_DIR, 'lib/journey-server.mjs'), {
+    args: [upstream.url],
+    execArgv: childExecArgv,
+  });
+  let baseline;
+  try {
+    baseline = await startChild(join(BENCH_DIR, 'lib/baseline-server.mjs'), {
+      args: [upstream.url],
+      execArgv: childExecArgv,
+    });
+  } catch (err) {
+    await journey.close();
+    throw err;
+  }
+  return { journey, baseline, close: () => Promise.all([journey.close(), baseline.close()]) };
+}
+
+function loadRow(label, r) {
+  const flag = r.unexpected || r.errors ? ` ⚠ ${r.unexpected} unexpected, ${r.errors} errors` : '';
+  return `| ${label} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.requests)}${flag} |`;
+}
+
+/**
+ * Alternating rounds, A then B, so that drift on a shared machine (another process waking up,
+ * thermal limits) falls on both sides rather than on one.
+ */
+async function compare({ key, title, journeyLoad, baselineLoad }) {
+  log(`   warm-up ${WARMUP_SECONDS}s each`);
+  await runLoad({ ...journeyLoad, duration: WARMUP_SECONDS, connections: CONNECTIONS });
+  await runLoad({ ...baselineLoad, duration: WARMUP_SECONDS, connections: CONNECTIONS });
+  const journey = [];
+  const baseline = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    const j = await runLoad({ ...journeyLoad, duration: SECONDS, connections: CONNECTIONS });
+    log(
+      `   round ${round} journey : ${fmt(j.rps)} req/s, p99 ${j.p99} ms, unexpected ${j.unexpected}, errors ${j.errors}`,
+    );
+    const b = await runLoad({ ...baselineLoad, duration: SECONDS, connections: CONNECTIONS });
+    log(
+      `   round ${round} baseline: ${fmt(b.rps)} req/s, p99 ${b.p99} ms, unexpected ${b.unexpected}, errors ${b.errors}`,
+    );
+    journey.push(j);
+    baseline.push(b);
+  }
+  const bad = [...journey, ...baseline].filter((r) => r.unexpected || r.errors);
+  const jRps = median(journey.map((r) => r.rps));
+  const bRps = median(baseline.map((r) => r.rps));
+  const jP99 = median(journey.map((r) => r.p99));
+  const bP99 = median(baseline.map((r) => r.p99));
+  const ratio = jRps / bRps;
+  const valid = bad.length === 0;
+  figures.push({
+    section: title,
+    name: `${title}: journey req/s ÷ baseline req/s`,
+    value: `${ratio.toFixed(3)} (${fmt(jRps)} vs ${fmt(bRps)} req/s)`,
+    target: '≥ 0.90',
+    pass: valid && ratio >= 0.9,
+    key: `${key}.ratio`,
+    raw: ratio,
+  });
+  figures.push({
+    section: title,
+    name: `${title}: journey p99 − baseline p99`,
+    value: `${(jP99 - bP99).toFixed(1)} ms (${jP99} vs ${bP99} ms)`,
+    target: '≤ +2 ms',
+    pass: valid && jP99 <= bP99 + 2,
+    key: `${key}.p99`,
+    raw: jP99 - bP99,
+  });
+  details.push(
+    [
+      `### ${title}`,
+      '',
+      `autocannon, ${CONNECTIONS} connections, ${SECONDS} s per round, ${ROUNDS} alternating round(s) after a ${WARMUP_SECONDS} s warm-up of each; figures are the median of the rounds.`,
+      valid
+        ? ''
+        : `\n**Invalid run:** ${bad.length} round(s) had unexpected statuses or errors, so the targets are marked MISS.\n`,
+      '| server, round | req/s | p50 ms | p99 ms | requests |',
+      '|---|---:|---:|---:|---:|',
+      ...journey.flatMap((j, i) => [
+        loadRow(`journey, ${i + 1}`, j),
+        loadRow(`baseline, ${i + 1}`, baseline[i]),
+      ]),
+      '',
+    ].join('\n'),
+  );
+}
+
+function runScript(script, { timeoutMs, nodeArgs = [] }) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...nodeArgs, script], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(stdout);
+      else
+        reject(
+          new Error(
+            `${script} exited ${code ?? signal}: ${(stderr || stdout).trim().split('\n').slice(-5).join(' | ')}`,
+          ),
+        );
+    });
+  });
+}
+
+/** The last line of stdout that parses as a JSON object: the script's figures. */
+function lastJson(stdout) {
+  const lines = stdout.trim().split('\n').reverse();
+  for (const line of lines) {
+    try {
+      const parsed = JSON.parse(line);
+      if (parsed && typeof parsed === 'object') return parsed;
+    } catch {
+      // not the JSON line
+    }
+  }
+  try {
+    return JSON.parse(stdout);
+  } catch {
+    throw new Error('printed no JSON figures');
+  }
+}
+
+function flatten(obj, prefix = '') {
+  return Object.entries(obj).flatMap(([k, v]) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? flatten(v, `${prefix}${k}.`)
+      : [[`${prefix}${k}`, Array.isArray(v) ? JSON.stringify(v) : v]],
+  );
+}
+
+function jsonFigures(title, json) {
+  const rows = flatten(json);
+  details.push(
+    [
+      `### ${title}`,
+      '',
+      '| figure | value |',
+      '|---|---|',
+      ...rows.map(
+        ([k, v]) => `| ${k} | ${typeof v === 'number' ? fmt(v, Number.isInteger(v) ? 0 : 2) : v} |`,
+      ),
+      '',
+    ].join('\n'),
+  );
+  return Object.fromEntries(rows);
+}
+
+// ── sections ────────────────────────────────────────────────────────────────────────────────
+
+await section('return', 'Return route', () =>
+  withUpstream(async (upstream) => {
+    const servers = await startServers(upstream);
+    try {
+      const j = await journeyCookie(servers.journey.url, upstream);
+      const b = await baselineCookie(servers.baseline.url, upstream, BASELINE_COOKIE);
+      await compare({
+        key: 'return',
+        title: 'Return route (GET /payment/return)',
+        journeyLoad: {
+          url: `${servers.journey.url}/payment/return`,
+          headers: { cookie: j.pair },
+          expectStatus: 303,
+        },
+        baselineLoad: {
+          url: `${servers.baseline.url}/payment/return`,
+          headers: { cookie: b.pair },
+          expectStatus: 303,
+        },
+      });
+    } finally {
+      await servers.close();
+    }
+  }),
+);
+
+await section('start', 'Start route', () =>
+  withUpstream(async (upstream) => {
+    const servers = await startServers(upstream);
+    try {
+      const load = (url) => ({
+        url: `${url}/payment/start`,
+        method: 'POST',
+        headers: SAME_ORIGIN_POST_HEADERS,
+        expectStatus: 303,
+      });
+      await compare({
+        key: 'start',
+        title: 'Start route (POST /payment/start)',
+        journeyLoad: load(servers.journey.url),
+        baselineLoad: load(servers.baseline.url),
+      });
+      details.push(
+        `Payments created at the simulator during the start comparison: ${fmt(await upstream.request('count'))}.\n`,
+      );
+    } finally {
+      await servers.close();
+    }
+  }),
+);
+
+await section('seal', 'Cookie sealing', async () => {
+  const out = lastJson(
+    await runScript(join(BENCH_DIR, 'lib/seal-bench.mjs'), {
+      timeoutMs: 120_000,
+      nodeArgs: [],
+    }),
+  );
+  figures.push({
+    section: 'Cookie sealing',
+    name: 'Cookie seal+unseal: createPaymentCookieSealer ÷ iron-session sealData/unsealData',
+    value: `${out.ratio.toFixed(1)}× (${fmt(out.oursPerSecond)} vs ${fmt(out.ironPerSecond)} per s)`,
+    target: '≥ 50×',
+    pass: out.ratio >= 50,
+    key: 'seal.ratio',
+    raw: out.ratio,
+  });
+  details.push(
+    [
+      '### Cookie sealing',
+      '',
+      'seal + unseal of the same payment record, in one process, alternating rounds; the median round.',
+      '',
+      '| library | seal+unseal per second (rounds) | sealed length |',
+      '|---|---|---:|',
+      `| createPaymentCookieSealer | ${out.oursRounds.map((x) => fmt(x)).join(', ')} | ${out.sealedLength} chars |`,
+      `| iron-session@8 | ${out.ironRounds.map((x) => fmt(x)).join(', ')} | ${out.ironLength} chars |`,
+      '',
+    ].join('\n'),
+  );
+});
+
+await section('reconcile', 'Reconciliation', async () => {
+  const script = join(BENCH_DIR, 'reconcile.mjs');
+  if (!existsSync(script)) throw new Error('bench/reconcile.mjs does not exist yet');
+  const json = lastJson(await runScript(script, { timeoutMs: 180_000 }));
+  jsonFigures('Reconciliation of 10,000 abandoned payments (bench/reconcile.mjs)', json);
+  figures.push(...reconcileFigures(json));
+});
+
+function reconcileFigures(json) {
+  // bench/reconcile.mjs is another helper's: take any explicit target it reports, else show
+  // its headline figures as context.
+  const flat = Object.fromEntries(flatten(json));
+  const out = [];
+  for (const [k, v] of Object.entries(flat)) {
+    if (/(^|\.)pass(ed)?$/i.test(k) && typeof v === 'boolean') {
+      const base = k.replace(/\.?pass(ed)?$/i, '');
+      out.push({
+        section: 'Reconciliation',
+        name: `Reconciliation: ${base || 'target'}`,
+        value: String(flat[`${base}.value`] ?? flat[`${base}.seconds`] ?? flat[`${base}.ms`] ?? ''),
+        target: String(flat[`${base}.target`] ?? flat.target ?? 'as set by bench/reconcile.mjs'),
+        pass: v,
+      });
+    }
+  }
+  if (out.length === 0) {
+    const headline = Object.entries(flat)
+      .filter(([, v]) => typeof v === 'number')
+      .slice(0, 4);
+    out.push({
+      section: 'Reconciliation',
+      name: 'Reconciliation of 10,000 abandoned payments',
+      value: headline.map(([k, v]) => `${k} ${fmt(v, Number.isInteger(v) ? 0 : 2)}`).join('; '),
+      target: 'context (see details)',
+    });
+  }
+  return out;
+}
+
+await section('soak', 'Soak', () =>
+  withUpstream(async (upstream) => {
+    const journey = await startChild(join(BENCH_DIR, 'lib/journey-server.mjs'), {
+      args: [upstream.url],
+      execArgv: ['--expose-gc', ...childExecArgv],
+    });
+    try {
+      const { pair } = await journeyCookie(journey.url, upstream);
+      const load = {
+        url: `${journey.url}/payment/return`,
+        headers: { cookie: pair },
+        expectStatus: 303,
+        connections: CONNECTIONS,
+      };
+      const before = await journey.request('memory', { gc: true });
+      log(`   warm-up ${fmt(SOAK_WARMUP)} requests`);
+      const warm = await runLoad({ ...load, amount: SOAK_WARMUP });
+      const afterWarmup = await journey.request('memory', { gc: true });
+      log(`   soak ${fmt(SOAK_REQUESTS)} requests (RSS after warm-up ${mb(afterWarmup.rss)})`);
+      const soak = await runLoad({ ...load, amount: SOAK_REQUESTS });
+      const after = await journey.request('memory', { gc: true });
+      const growth = (after.rss - afterWarmup.rss) / afterWarmup.rss;
+      const valid = soak.unexpected === 0 && soak.errors === 0 && warm.unexpected === 0;
+      log(
+        `   RSS ${mb(afterWarmup.rss)} → ${mb(after.rss)} (${(growth * 100).toFixed(1)}%), ${fmt(soak.rps)} req/s`,
+      );
+      figures.push({
+        section: 'Soak',
+        name: `Soak: RSS growth over ${fmt(SOAK_REQUESTS)} return requests, after warm-up`,
+        value: `${(growth * 100).toFixed(1)}% (${mb(afterWarmup.rss)} → ${mb(after.rss)})`,
+        target: '< 10%',
+        pass: valid && growth < 0.1,
+        key: 'soak.rss',
+        raw: growth,
+      });
+      figures.push({
+        section: 'Soak',
+        name: 'Soak: heap used after gc, after warm-up → after soak',
+        value: `${mb(afterWarmup.heapUsed)} → ${mb(after.heapUsed)}`,
+        target: 'context',
+      });
+      details.push(
+        [
+          '### Soak',
+          '',
+          `One journey process (run with --expose-gc; gc before each reading), ${CONNECTIONS} connections, ${fmt(SOAK_WARMUP)} warm-up requests then ${fmt(SOAK_REQUESTS)} more, every one a full GET /payment/return of a successful payment.`,
+          '',
+          '| when | RSS | heap used | heap total | external |',
+          '|---|---:|---:|---:|---:|',
+          ...[
+            ['at start', before],
+            ['after warm-up', afterWarmup],
+            ['after soak', after],
+          ].map(
+            ([w, m]) =>
+              `| ${w} | ${mb(m.rss)} | ${mb(m.heapUsed)} | ${mb(m.heapTotal)} | ${mb(m.external)} |`,
+          ),
+          '',
+          `Soak load: ${fmt(soak.rps)} req/s, p99 ${soak.p99} ms, ${fmt(soak.requests)} requests, ${soak.unexpected} unexpected statuses, ${soak.errors} errors. Settlements run: ${await journey.request('settled')} (one payment, so exactly 1 is right).`,
+          '',
+        ].join('\n'),
+      );
+    } finally {
+      await journey.close();
+    }
+  }),
+);
+
+await section('simulator', 'Simulator', async () => {
+  const script = join(BENCH_DIR, 'simulator.mjs');
+  if (!existsSync(script)) throw new Error('bench/simulator.mjs does not exist yet');
+  const json = lastJson(await runScript(script, { timeoutMs: 180_000, nodeArgs: ['--expose-gc'] }));
+  const flat = jsonFigures('Simulator throughput and memory (bench/simulator.mjs)', json);
+  const headline = Object.entries(flat)
+    .filter(([, v]) => typeof v === 'number')
+    .slice(0, 4);
+  figures.push({
+    section: 'Simulator',
+    name: 'Simulator throughput and memory',
+    value: headline.map(([k, v]) => `${k} ${fmt(v, Number.isInteger(v) ? 0 : 2)}`).join('; '),
+    target: 'context (see details)',
+  });
+});
+
+await section('import', 'Import time', async () => {
+  const RUNS = QUICK ? 3 : 9;
+  const time = (code) => {
+    const times = [];
+    for (let i = 0; i < RUNS; i++) {
+      const t0 = performance.now();
+      const r = spawnSync(process.execPath, ['-e', code], { cwd: ROOT, stdio: 'pipe' });
+      const t1 = performance.now();
+      if (r.status !== 0)
+        throw new Error(`node -e "${code}" failed: ${r.stderr.toString().trim().split('\n')[0]}`);
+      times.push(t1 - t0);
+    }
+    return median(times);
+  };
+  const empty = time('');
+  const main = time("require('govuk-pay-express')");
+  const sim = time("require('govuk-pay-express/simulator')");
+  figures.push({
+    section: 'Import time',
+    name: 'Import time: node -e "require(\'govuk-pay-express\')" (median)',
+    value: `${fmt(main)} ms (${fmt(main - empty)} ms over an empty node -e, ${fmt(empty)} ms)`,
+    target: 'context',
+  });
+  details.push(
+    [
+      '### Import time',
+      '',
+      `Wall time of a child \`node -e\`, median of ${RUNS} runs each.`,
+      '',
+      '| command | median ms | over empty node |',
+      '|---|---:|---:|',
+      `| node -e "" | ${fmt(empty)} | – |`,
+      `| node -e "require('govuk-pay-express')" | ${fmt(main)} | ${fmt(main - empty)} |`,
+      `| node -e "require('govuk-pay-express/simulator')" | ${fmt(sim)} | ${fmt(sim - empty)} |`,
+      '',
+    ].join('\n'),
+  );
+});
+
+let faultMatrix;
+await section('faults', 'Reliability fault matrix', async () => {
+  // Run the matrix here, so RESULTS.md never quotes a stale one from an older checkout.
+  const jest = join(ROOT, 'node_modules/jest/bin/jest.js');
+  const file = join(ROOT, 'test-results/fault-matrix.md');
+  const t0 = Date.now();
+  const res = spawnSync(
+    process.execPath,
+    [jest, '--runTestsByPath', 'test/reliability/fault-matrix.test.ts'],
+    {
+      cwd: ROOT,
+      stdio: 'pipe',
+      timeout: 240_000,
+    },
+  );
+  const summary = res.stderr
+    .toString()
+    .split('\n')
+    .filter((l) => /^Tests:/.test(l))
+    .join(' ');
+  if (!existsSync(file) || statSync(file).mtimeMs < t0) {
+    throw new Error(
+      `test/reliability/fault-matrix.test.ts wrote no matrix (${summary || `exit ${res.status}`})`,
+    );
+  }
+  faultMatrix = { markdown: readFileSync(file, 'utf8'), jest: summary, ok: res.status === 0 };
+  figures.push({
+    section: 'Reliability',
+    name: 'Fault matrix: every cell gets its designed answer',
+    value: summary.replace(/^Tests:\s*/, '') || `jest exit ${res.status}`,
+    target: 'all pass',
+    pass: res.status === 0,
+  });
+});
+
+// ── report ──────────────────────────────────────────────────────────────────────────────────
+
+const cpus = os.cpus();
+const markdown = renderResults({
+  started,
+  finished: new Date(),
+  machine: {
+    cpu: `${cpus[0]?.model ?? 'unknown'} × ${cpus.length}`,
+    memory: `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`,
+    os: `${os.type()} ${os.release()} (${os.arch()})`,
+    node: process.version,
+    load: os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', '),
+  },
+  quick: QUICK,
+  figures,
+  details,
+  notRun,
+  faultMatrix,
+});
+console.log(
+  '\n' +
+    figures
+      .map(
+        (f) =>
+          `${f.pass === undefined ? '    ' : f.pass ? 'PASS' : 'MISS'}  ${f.name}: ${f.value} (target ${f.target})`,
+      )
+      .join('\n'),
+);
+for (const n of notRun) console.log(`NOT RUN  ${n.section}: ${n.reason}`);
+if (!NO_WRITE) {
+  mkdirSync(BENCH_DIR, { recursive: true });
+  writeFileSync(join(BENCH_DIR, 'RESULTS.md'), markdown);
+  log('wrote bench/RESULTS.md');
+}
