@@ -19,6 +19,8 @@ export interface ScriptedResponse {
   destroy?: boolean;
   /** Announce the full Content-Length, send only half the body, then destroy the socket. */
   truncate?: boolean;
+  /** Send the headers and half the body at once, the rest after this long (real time). */
+  slowBodyMs?: number;
 }
 
 export type Script = ScriptedResponse | ((request: RecordedRequest) => ScriptedResponse);
@@ -30,6 +32,8 @@ export interface RecordedRequest {
   body: string;
   /** The body parsed as JSON, or undefined when empty or not JSON. */
   json: unknown;
+  /** The client's port: the same value on two requests means the connection was kept alive. */
+  remotePort: number | undefined;
 }
 
 export interface ScriptedServer {
@@ -89,6 +93,16 @@ export async function startScriptedServer(
       ...response.headers,
     };
     res.writeHead(response.status ?? 200, headers);
+    if (response.slowBodyMs !== undefined) {
+      const half = Math.floor(text.length / 2);
+      res.write(text.slice(0, half));
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (!res.destroyed) res.end(text.slice(half));
+      }, response.slowBodyMs);
+      timers.add(timer);
+      return;
+    }
     if (response.truncate === true) {
       res.write(text.slice(0, Math.floor(text.length / 2)));
       const timer = setTimeout(() => {
@@ -118,6 +132,7 @@ export async function startScriptedServer(
         headers: req.headers,
         body,
         json: parsed,
+        remotePort: req.socket.remotePort,
       };
       requests.push(recorded);
       const script = queue.shift();
