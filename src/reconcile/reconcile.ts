@@ -1,0 +1,255 @@
+import { classifyPayment } from '../journey/classify.js';
+import type { PaymentRecord } from '../store/types.js';
+import { paymentFingerprint } from './fingerprint.js';
+import { resolveReconcileOptions } from './options.js';
+import type { ReconcileRunOptions, ResolvedReconcileOptions } from './options.js';
+import { RateGate } from './rate-gate.js';
+import type { ReconcileDeps, ReconcileSummary, StaleInfo } from './types.js';
+
+/**
+ * Long enough to cover one status read with the client's retries and an `onSettled` call; short
+ * enough that a crashed instance's payments are picked up again on the next run. The lock only
+ * saves duplicate work: the settlement claim is what makes settling exactly-once.
+ */
+export const RECONCILE_LOCK_TTL_MS = 5 * 60_000;
+
+/** Without a Retry-After, GOV.UK Pay says "after a second, you'll be able to retry". */
+const DEFAULT_RATE_LIMIT_PAUSE_MS = 1000;
+const MAX_RATE_LIMIT_PAUSE_MS = 60_000;
+
+export function reconcileLockKey(paymentId: string): string {
+  return `reconcile-lock:${paymentId}`;
+}
+
+function emptySummary(): ReconcileSummary {
+  return {
+    checked: 0,
+    settled: { success: 0, failed: 0, cancelled: 0, error: 0 },
+    alreadySettled: 0,
+    stillPending: 0,
+    failedToRead: 0,
+    settleFailed: 0,
+    stale: 0,
+    lockedElsewhere: 0,
+    rateLimited: 0,
+    aborted: false,
+  };
+}
+
+/**
+ * One reconciliation run over abandoned journeys: reads every payment pending for longer than
+ * `olderThanMinutes` at a bounded rate, settles the finished ones exactly once, leaves the rest
+ * for the next run, and reports those that stay unresolved long after GOV.UK Pay should have
+ * expired them. One payment's failure never stops the run. Rejects only when the store cannot
+ * list pending payments.
+ */
+export async function reconcilePending(
+  deps: ReconcileDeps,
+  options?: ReconcileRunOptions,
+): Promise<ReconcileSummary> {
+  const resolved = resolveReconcileOptions(options);
+  const run = new ReconcileRun(deps, resolved);
+  return run.execute();
+}
+
+class ReconcileRun {
+  private readonly summary = emptySummary();
+  private readonly gate: RateGate;
+
+  constructor(
+    private readonly deps: ReconcileDeps,
+    private readonly options: ResolvedReconcileOptions,
+  ) {
+    this.gate = new RateGate(options.ratePerSecond, deps.now, deps.sleep);
+  }
+
+  async execute(): Promise<ReconcileSummary> {
+    const { deps, options } = this;
+    const startedAt = deps.now();
+    const inFlight = new Set<Promise<void>>();
+    let listError: unknown;
+    try {
+      // Pull one record only when a worker slot is free, so memory stays bounded by
+      // `concurrency` however many payments are pending.
+      for await (const record of deps.store.listPending(startedAt - options.olderThanMs)) {
+        if (options.signal?.aborted) {
+          this.summary.aborted = true;
+          break;
+        }
+        const task: Promise<void> = this.reconcileOne(record).finally(() => inFlight.delete(task));
+        inFlight.add(task);
+        while (inFlight.size >= options.concurrency) await Promise.race(inFlight);
+      }
+    } catch (err) {
+      listError = err;
+    }
+    await Promise.all(inFlight);
+    if (listError !== undefined) {
+      deps.logger.error(
+        { error: errorName(listError) },
+        'govuk-pay-express: reconciliation could not list pending payments',
+      );
+      throw listError;
+    }
+    deps.logger.info(
+      { ...this.summary, durationMs: deps.now() - startedAt },
+      'govuk-pay-express: reconciliation run finished',
+    );
+    return this.summary;
+  }
+
+  /** Never rejects: every failure is counted and logged. */
+  private async reconcileOne(record: PaymentRecord): Promise<void> {
+    const { store } = this.deps;
+    const lockKey = reconcileLockKey(record.paymentId);
+    let locked: boolean;
+    try {
+      locked = await store.claim(lockKey, RECONCILE_LOCK_TTL_MS);
+    } catch (err) {
+      this.deps.logger.error(
+        { payment: paymentFingerprint(record.paymentId), error: errorName(err) },
+        'govuk-pay-express: reconciliation could not take its lock in the store',
+      );
+      this.summary.checked += 1;
+      this.summary.failedToRead += 1;
+      return;
+    }
+    if (!locked) {
+      this.summary.lockedElsewhere += 1;
+      return;
+    }
+    try {
+      await this.checkAndSettle(record);
+    } finally {
+      try {
+        await store.release(lockKey);
+      } catch {
+        // The lock expires on its own after RECONCILE_LOCK_TTL_MS.
+      }
+    }
+  }
+
+  private async checkAndSettle(record: PaymentRecord): Promise<void> {
+    const { deps, summary } = this;
+    const fingerprint = paymentFingerprint(record.paymentId);
+    summary.checked += 1;
+
+    let payment;
+    try {
+      await this.gate.acquire();
+      payment = await deps.fetchPayment(record);
+      if (payment.payment_id !== record.paymentId) {
+        // Fail closed: never settle a payment other than the one recorded.
+        throw Object.assign(new Error('GOV.UK Pay answered with a different payment'), {
+          name: 'PaymentMismatchError',
+        });
+      }
+    } catch (err) {
+      summary.failedToRead += 1;
+      const httpStatus = statusOf(err);
+      if (httpStatus === 429) this.rateLimited(err);
+      deps.logger.warn(
+        {
+          payment: fingerprint,
+          error: errorName(err),
+          ...(httpStatus === undefined ? {} : { status: httpStatus }),
+          ...(httpStatus === 404 ? { hint: 'not a payment of this GOV.UK Pay account' } : {}),
+        },
+        'govuk-pay-express: reconciliation could not read a payment; it stays pending',
+      );
+      await this.reportIfStale(record, {
+        reason: 'unreadable',
+        errorName: errorName(err),
+        ...(httpStatus === undefined ? {} : { httpStatus }),
+      });
+      return;
+    }
+
+    const classification = classifyPayment(payment.state);
+    if (!classification.settles || classification.outcome === 'pending') {
+      summary.stillPending += 1;
+      await this.reportIfStale(record, { reason: 'unfinished', status: payment.state.status });
+      return;
+    }
+
+    let outcome;
+    try {
+      outcome = await deps.settle(payment, classification);
+    } catch (err) {
+      summary.settleFailed += 1;
+      deps.logger.error(
+        { payment: fingerprint, error: errorName(err) },
+        'govuk-pay-express: onSettled failed during reconciliation; the next run will retry',
+      );
+      await this.reportIfStale(record, {
+        reason: 'settle_failed',
+        status: payment.state.status,
+        errorName: errorName(err),
+      });
+      return;
+    }
+    switch (outcome) {
+      case 'settled':
+        summary.settled[classification.outcome] += 1;
+        return;
+      case 'already_settled':
+        summary.alreadySettled += 1;
+        return;
+      case 'not_final':
+        summary.stillPending += 1;
+        return;
+      default: {
+        const unknown: never = outcome;
+        throw new Error(`unexpected settle outcome ${String(unknown)}`);
+      }
+    }
+  }
+
+  private rateLimited(err: unknown): void {
+    this.summary.rateLimited += 1;
+    const asked = (err as { retryAfterMs?: unknown }).retryAfterMs;
+    const pauseMs =
+      typeof asked === 'number' && Number.isFinite(asked) && asked >= 0
+        ? Math.min(asked, MAX_RATE_LIMIT_PAUSE_MS)
+        : DEFAULT_RATE_LIMIT_PAUSE_MS;
+    this.gate.backOff(pauseMs);
+    this.deps.logger.warn(
+      { pauseMs, ratePerSecond: 1000 / this.gate.currentIntervalMs },
+      'govuk-pay-express: GOV.UK Pay rate-limited reconciliation; slowing down',
+    );
+  }
+
+  private async reportIfStale(
+    record: PaymentRecord,
+    info: Omit<StaleInfo, 'ageMinutes'>,
+  ): Promise<void> {
+    const { deps } = this;
+    const ageMs = deps.now() - record.createdAt;
+    if (ageMs < this.options.staleAfterMs) return;
+    this.summary.stale += 1;
+    const staleInfo: StaleInfo = { ...info, ageMinutes: Math.floor(ageMs / 60_000) };
+    deps.logger.warn(
+      { payment: paymentFingerprint(record.paymentId), ...staleInfo },
+      'govuk-pay-express: payment still unresolved long after GOV.UK Pay should have expired it',
+    );
+    if (!deps.onStale) return;
+    try {
+      await deps.onStale(record, staleInfo);
+    } catch (err) {
+      deps.logger.error(
+        { payment: paymentFingerprint(record.paymentId), error: errorName(err) },
+        'govuk-pay-express: onStale threw',
+      );
+    }
+  }
+}
+
+function statusOf(err: unknown): number | undefined {
+  const status = (err as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** Only the class name: messages may quote ids or URLs, which must not reach logs. */
+function errorName(err: unknown): string {
+  return err instanceof Error ? err.name : typeof err;
+}

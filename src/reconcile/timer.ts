@@ -1,0 +1,86 @@
+import { PayConfigError } from '../config-error.js';
+import type { Logger } from '../logger.js';
+
+export interface ReconcileTimerOptions {
+  /** Minutes between the starts of two runs. The first run starts one interval after creation. */
+  everyMinutes: number;
+  logger: Logger;
+}
+
+export interface ReconcileTimer {
+  /**
+   * Stops the schedule and resolves once the run in flight, if any, has ended. The run is told
+   * to stop through its `AbortSignal`, so it finishes the payments in hand and takes no more.
+   */
+  stop(): Promise<void>;
+}
+
+/** setInterval cannot wait longer than this (about 24.8 days). */
+const MAX_INTERVAL_MS = 2 ** 31 - 1;
+
+/**
+ * Runs `run` every `everyMinutes`, at most one run at a time in this process: a tick that finds
+ * a run still going is skipped, not queued. The interval is `unref()`'d so it never keeps the
+ * process alive, and a failed run is logged, never left as an unhandled rejection.
+ */
+export function createReconcileTimer(
+  run: (signal: AbortSignal) => Promise<unknown>,
+  options: ReconcileTimerOptions,
+): ReconcileTimer {
+  if (typeof run !== 'function') {
+    throw new PayConfigError('ERR_PAY_INVALID_OPTION', 'createReconcileTimer needs a run function');
+  }
+  const { everyMinutes, logger } = options;
+  const intervalMs = everyMinutes * 60_000;
+  if (
+    typeof everyMinutes !== 'number' ||
+    !Number.isFinite(everyMinutes) ||
+    everyMinutes <= 0 ||
+    intervalMs > MAX_INTERVAL_MS
+  ) {
+    throw new PayConfigError(
+      'ERR_PAY_INVALID_OPTION',
+      `reconcile.everyMinutes must be a number of minutes more than 0 and at most ${Math.floor(
+        MAX_INTERVAL_MS / 60_000,
+      )} (it is ${String(everyMinutes)}); GOV.UK Pay suggests every 30 minutes`,
+    );
+  }
+
+  const controller = new AbortController();
+  let inFlight: Promise<void> | undefined;
+  let stopped = false;
+
+  const tick = (): void => {
+    if (stopped) return;
+    if (inFlight) {
+      logger.info({}, 'govuk-pay-express: previous reconciliation still running; skipping a run');
+      return;
+    }
+    inFlight = Promise.resolve()
+      .then(() => run(controller.signal))
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          logger.error(
+            { error: err instanceof Error ? err.name : typeof err },
+            'govuk-pay-express: reconciliation run failed',
+          );
+        },
+      )
+      .finally(() => {
+        inFlight = undefined;
+      });
+  };
+
+  const interval = setInterval(tick, intervalMs);
+  interval.unref();
+
+  return {
+    async stop(): Promise<void> {
+      stopped = true;
+      clearInterval(interval);
+      controller.abort();
+      await inFlight;
+    },
+  };
+}
