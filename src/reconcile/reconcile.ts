@@ -55,12 +55,14 @@ export async function reconcilePending(
 class ReconcileRun {
   private readonly summary = emptySummary();
   private readonly gate: RateGate;
+  private readonly fingerprint: (paymentId: string) => string;
 
   constructor(
     private readonly deps: ReconcileDeps,
     private readonly options: ResolvedReconcileOptions,
   ) {
     this.gate = new RateGate(options.ratePerSecond, deps.now, deps.sleep);
+    this.fingerprint = deps.fingerprint ?? paymentFingerprint;
   }
 
   async execute(): Promise<ReconcileSummary> {
@@ -107,7 +109,7 @@ class ReconcileRun {
       locked = await store.claim(lockKey, RECONCILE_LOCK_TTL_MS);
     } catch (err) {
       this.deps.logger.error(
-        { payment: paymentFingerprint(record.paymentId), error: errorName(err) },
+        { payment: this.fingerprint(record.paymentId), error: errorName(err) },
         'govuk-pay-express: reconciliation could not take its lock in the store',
       );
       this.summary.checked += 1;
@@ -131,7 +133,7 @@ class ReconcileRun {
 
   private async checkAndSettle(record: PaymentRecord): Promise<void> {
     const { deps, summary } = this;
-    const fingerprint = paymentFingerprint(record.paymentId);
+    const fingerprint = this.fingerprint(record.paymentId);
     summary.checked += 1;
 
     let payment;
@@ -229,7 +231,7 @@ class ReconcileRun {
     this.summary.stale += 1;
     const staleInfo: StaleInfo = { ...info, ageMinutes: Math.floor(ageMs / 60_000) };
     deps.logger.warn(
-      { payment: paymentFingerprint(record.paymentId), ...staleInfo },
+      { payment: this.fingerprint(record.paymentId), ...staleInfo },
       'govuk-pay-express: payment still unresolved long after GOV.UK Pay should have expired it',
     );
     if (!deps.onStale) return;
@@ -237,7 +239,7 @@ class ReconcileRun {
       await deps.onStale(record, staleInfo);
     } catch (err) {
       deps.logger.error(
-        { payment: paymentFingerprint(record.paymentId), error: errorName(err) },
+        { payment: this.fingerprint(record.paymentId), error: errorName(err) },
         'govuk-pay-express: onStale threw',
       );
     }

@@ -36,6 +36,12 @@ export interface ReconcileDeps {
   /** Epoch milliseconds. */
   now(): number;
   sleep(ms: number): Promise<void>;
+  /**
+   * Names a payment in logs without its id. Pass the journey's keyed fingerprint so lines from
+   * reconciliation and from the return route can be matched up.
+   * @default a truncated SHA-256 of the id
+   */
+  fingerprint?: (paymentId: string) => string;
   /** Told about every stale payment, with its full record, on every run that finds it. */
   onStale?: (record: PaymentRecord, info: StaleInfo) => void | Promise<void>;
 }
