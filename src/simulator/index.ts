@@ -1,1 +1,9 @@
-export {};
+export { createSimulator } from './simulator.js';
+export type { CitizenAction, RunningSimulator, Simulator, SimulatorPayments } from './simulator.js';
+export type { SimulatorOptions } from './options.js';
+export type { SimulatorClock } from './clock.js';
+export type { Fault, FaultControls, FaultRule, SimulatorRoute } from './faults.js';
+export { SIMULATOR_ROUTES } from './faults.js';
+export { TEST_CARDS } from './cards.js';
+export { generateTestApiKey } from './ids.js';
+export { BROWSER_COOKIE } from './pages.js';

@@ -1,0 +1,88 @@
+import type {
+  CardDetails,
+  Language,
+  PaymentMetadata,
+  PaymentStateCode,
+  PaymentStatus,
+  PrefilledCardholderDetails,
+  RefundStatus,
+} from '../client/types.js';
+
+/** One `state` change, as `GET /v1/payments/{id}/events` reports it. */
+export interface SimEvent {
+  readonly status: PaymentStatus;
+  readonly code: PaymentStateCode | undefined;
+  readonly at: number;
+}
+
+export interface SimRefund {
+  readonly id: string;
+  readonly paymentId: string;
+  readonly account: string;
+  readonly amount: number;
+  readonly createdAt: number;
+  readonly status: RefundStatus;
+}
+
+/**
+ * A payment as the simulator keeps it: compact plain data, rendered to the wire shape on each
+ * read (100,000 of them must fit in well under 200 MB). `account` identifies the API key that
+ * created it, by a hash, never the key itself.
+ */
+export interface SimPayment {
+  readonly id: string;
+  readonly account: string;
+  readonly live: boolean;
+  readonly amount: number;
+  readonly reference: string;
+  readonly description: string;
+  readonly language: Language;
+  readonly returnUrl: string;
+  email: string | undefined;
+  readonly metadata: PaymentMetadata | undefined;
+  readonly prefilled: PrefilledCardholderDetails | undefined;
+  readonly delayedCapture: boolean;
+  readonly createdAt: number;
+  status: PaymentStatus;
+  code: PaymentStateCode | undefined;
+  providerId: string | undefined;
+  card: CardDetails | undefined;
+  captureSubmittedAt: number | undefined;
+  events: SimEvent[];
+  refunds: SimRefund[] | undefined;
+  refunded: number;
+  /** The opaque id in the hosted pages' URLs, minted when a browser first opens a `next_url`. */
+  pageId: string | undefined;
+  /** Browsers (by cookie id) that opened one of this payment's `next_url` tokens. */
+  browsers: string[] | undefined;
+  /** Tokens minted and not yet used, oldest first; bounded so repeated GETs cannot grow memory. */
+  openTokens: string[] | undefined;
+}
+
+/** Exact `state.message` strings (FACTS.md §11). */
+export const STATE_MESSAGES: Readonly<Record<PaymentStateCode, string>> = {
+  P0010: 'Payment method rejected',
+  P0020: 'Payment expired',
+  P0030: 'Payment was cancelled by the user',
+  P0040: 'Payment was cancelled by the service',
+  P0050: 'Payment provider returned an error',
+};
+
+export function isFinished(status: PaymentStatus): boolean {
+  switch (status) {
+    case 'created':
+    case 'started':
+    case 'submitted':
+    case 'capturable':
+      return false;
+    case 'success':
+    case 'failed':
+    case 'cancelled':
+    case 'error':
+      return true;
+    default: {
+      const unknown: never = status;
+      throw new Error(`unknown payment status ${String(unknown)}`);
+    }
+  }
+}

@@ -1,0 +1,177 @@
+import { PayConfigError } from '../config-error.js';
+import { hashApiKey } from './auth.js';
+import { API_KEY_PATTERN } from './ids.js';
+
+/** Options of `createSimulator`. Every field is optional. */
+export interface SimulatorOptions {
+  /**
+   * The only API keys accepted; each must look like a GOV.UK Pay key (`api_test_`/`api_live_`
+   * and base32). Each key is its own account: it sees only the payments it created.
+   * @default any well-formed `api_test_` or `api_live_` key
+   */
+  apiKeys?: readonly string[];
+  /**
+   * GOV.UK Pay's limit on POST requests per account per second (counted apart for creates,
+   * captures and other POSTs), answered with 429 P0900. `false` switches it off.
+   * @default { postsPerSecond: 15 }
+   */
+  rateLimit?: false | { postsPerSecond: number };
+  /**
+   * The origin used in `_links` and `next_url`, e.g. `http://localhost:4567`, when the simulator
+   * sits behind a proxy.
+   * @default the origin of each request (its Host header)
+   */
+  baseUrl?: string;
+  /**
+   * Where the simulator clock starts, in epoch milliseconds. The clock then runs with real time
+   * and `clock.advance(ms)` moves it forward.
+   * @default Date.now()
+   */
+  startTime?: number;
+  /**
+   * Serve the admin routes under `/__simulator` (faults, clock, service cancel, provider error).
+   * Never enable it where untrusted clients can reach the simulator.
+   * @default false
+   */
+  admin?: boolean;
+  /**
+   * The `payment_provider` reported on payments.
+   * @default 'sandbox'
+   */
+  paymentProvider?: string;
+  /**
+   * Source of randomness for faults with a `probability`, a function returning [0, 1).
+   * @default Math.random
+   */
+  random?: () => number;
+}
+
+/** Options after validation, with defaults applied. */
+export interface ResolvedSimulatorConfig {
+  readonly allowedKeyHashes: ReadonlySet<string> | undefined;
+  readonly postsPerSecond: number | undefined;
+  readonly baseUrl: string | undefined;
+  readonly startTime: number;
+  readonly admin: boolean;
+  readonly paymentProvider: string;
+  readonly random: () => number;
+}
+
+const KNOWN_OPTIONS = new Set([
+  'apiKeys',
+  'rateLimit',
+  'baseUrl',
+  'startTime',
+  'admin',
+  'paymentProvider',
+  'random',
+]);
+
+function invalid(message: string): never {
+  throw new PayConfigError('ERR_PAY_INVALID_OPTION', message);
+}
+
+export function resolveSimulatorOptions(options: unknown): ResolvedSimulatorConfig {
+  if (options === undefined) options = {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    invalid('createSimulator(options): options must be an object');
+  }
+  const o = options as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (!KNOWN_OPTIONS.has(key)) {
+      throw new PayConfigError(
+        'ERR_PAY_UNKNOWN_OPTION',
+        `createSimulator: unknown option "${key}"; known options are ${[...KNOWN_OPTIONS].join(', ')}`,
+      );
+    }
+  }
+
+  let allowedKeyHashes: Set<string> | undefined;
+  if (o.apiKeys !== undefined) {
+    if (!Array.isArray(o.apiKeys) || o.apiKeys.length === 0) {
+      invalid('simulator apiKeys must be a non-empty array of API keys, or left out to accept any');
+    }
+    allowedKeyHashes = new Set();
+    o.apiKeys.forEach((key: unknown, i) => {
+      if (typeof key !== 'string' || !API_KEY_PATTERN.test(key)) {
+        throw new PayConfigError(
+          'ERR_PAY_API_KEY',
+          `simulator apiKeys[${i}] is not a well-formed key: it must be api_test_ or api_live_ followed by at least 26 characters of 0-9a-v; make one with generateTestApiKey()`,
+        );
+      }
+      allowedKeyHashes?.add(hashApiKey(key));
+    });
+  }
+
+  let postsPerSecond: number | undefined = 15;
+  if (o.rateLimit === false) {
+    postsPerSecond = undefined;
+  } else if (o.rateLimit !== undefined) {
+    const limit = o.rateLimit as { postsPerSecond?: unknown } | null;
+    const pps = limit?.postsPerSecond;
+    if (
+      typeof limit !== 'object' ||
+      limit === null ||
+      Object.keys(limit).some((k) => k !== 'postsPerSecond') ||
+      !Number.isInteger(pps) ||
+      (pps as number) < 1
+    ) {
+      invalid(
+        'simulator rateLimit must be false or { postsPerSecond: n } with n a whole number >= 1',
+      );
+    }
+    postsPerSecond = pps as number;
+  }
+
+  let baseUrl: string | undefined;
+  if (o.baseUrl !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = typeof o.baseUrl === 'string' ? new URL(o.baseUrl) : undefined;
+    } catch {
+      url = undefined;
+    }
+    if (
+      url === undefined ||
+      (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+      (url.pathname !== '/' && url.pathname !== '') ||
+      url.search !== '' ||
+      url.hash !== ''
+    ) {
+      invalid(
+        'simulator baseUrl must be an http(s) origin with no path, e.g. http://localhost:4567',
+      );
+    }
+    baseUrl = url.origin;
+  }
+
+  if (
+    o.startTime !== undefined &&
+    !(typeof o.startTime === 'number' && Number.isFinite(o.startTime))
+  ) {
+    invalid(
+      'simulator startTime must be epoch milliseconds, e.g. Date.parse("2030-01-01T00:00:00Z")',
+    );
+  }
+  if (o.admin !== undefined && typeof o.admin !== 'boolean')
+    invalid('simulator admin must be true or false');
+  if (
+    o.paymentProvider !== undefined &&
+    (typeof o.paymentProvider !== 'string' || o.paymentProvider === '')
+  ) {
+    invalid('simulator paymentProvider must be a non-empty string such as "sandbox"');
+  }
+  if (o.random !== undefined && typeof o.random !== 'function') {
+    invalid('simulator random must be a function returning a number from 0 (inclusive) to 1');
+  }
+
+  return {
+    allowedKeyHashes,
+    postsPerSecond,
+    baseUrl,
+    startTime: (o.startTime as number | undefined) ?? Date.now(),
+    admin: o.admin === true,
+    paymentProvider: (o.paymentProvider as string | undefined) ?? 'sandbox',
+    random: (o.random as (() => number) | undefined) ?? Math.random,
+  };
+}

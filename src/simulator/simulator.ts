@@ -1,0 +1,223 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import type { Express } from 'express';
+import type { Payment } from '../client/types.js';
+import { createAdminRouter, UnknownPaymentError } from './admin.js';
+import { createApiRouter } from './api.js';
+import { createAuthenticator } from './auth.js';
+import type { SimulatorClock } from './clock.js';
+import { createClock } from './clock.js';
+import { SimulatorEngine } from './engine.js';
+import type { FaultControls } from './faults.js';
+import { FaultRegistry } from './faults.js';
+import type { SimPayment } from './model.js';
+import type { SimulatorOptions } from './options.js';
+import { resolveSimulatorOptions } from './options.js';
+import { createPagesRouter } from './pages.js';
+import { createRateLimiter, unlimited } from './rate-limit.js';
+import { renderSearchPayment } from './render.js';
+import { Timers } from './timers.js';
+import {
+  cancelByService,
+  cancelByUser,
+  confirmPayment,
+  failWithProviderError,
+  submitCard,
+} from './transitions.js';
+
+/** What `listen()` resolves to. */
+export interface RunningSimulator {
+  /** e.g. `http://127.0.0.1:54321`; use it as the client's `apiBaseUrl`. */
+  readonly url: string;
+  /** Stops listening and closes open connections. */
+  close(): Promise<void>;
+}
+
+/** The citizen's part: pay with a card (a `TEST_CARDS` number) or press "Cancel payment". */
+export type CitizenAction = { card: string } | { cancel: true };
+
+/** Read access to the payments, across all accounts. */
+export interface SimulatorPayments {
+  /**
+   * The payment as `GET /v1/payments/{id}` returns it (with expiry applied and, while it is
+   * unfinished, a fresh `next_url`), or undefined.
+   */
+  get(paymentId: string): Payment | undefined;
+  /** Every payment, newest first, shaped as search results (no `next_url`). */
+  list(): Payment[];
+  readonly size: number;
+}
+
+export interface Simulator {
+  /** The Express app: mount it, or call `listen()`. */
+  readonly app: Express;
+  /** Listens on 127.0.0.1; port 0 or undefined picks a free port. */
+  listen(port?: number): Promise<RunningSimulator>;
+  readonly clock: SimulatorClock;
+  readonly faults: FaultControls;
+  readonly payments: SimulatorPayments;
+  /**
+   * Plays the citizen's part without the pages, through the same transitions: a card is
+   * submitted then confirmed (`success`, or `capturable` with delayed capture; declined cards
+   * give `failed` P0010, the error card `error` P0050); cancel gives `failed` P0030.
+   * Throws if the payment is unknown, finished, or the card is not a test card.
+   */
+  completePayment(paymentId: string, action: CitizenAction): Payment;
+  /** The service cancels it: `cancelled` P0040. Throws if unknown or finished. */
+  cancelByService(paymentId: string): void;
+  /** The provider fails it: `error` P0050. Throws if unknown or finished. */
+  failWithProviderError(paymentId: string): void;
+  /** Forgets every payment, refund, fault, rate-limit count and clock advance. */
+  reset(): void;
+}
+
+export function createSimulator(options?: SimulatorOptions): Simulator {
+  const config = resolveSimulatorOptions(options);
+  const clock = createClock(config.startTime);
+  const engine = new SimulatorEngine(config, clock);
+  const timers = new Timers();
+  const faults = new FaultRegistry(config.random);
+  const rateLimiter =
+    config.postsPerSecond === undefined
+      ? unlimited
+      : createRateLimiter(config.postsPerSecond, clock.now);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(
+    createApiRouter({
+      engine,
+      faults,
+      rateLimiter,
+      timers,
+      authenticate: createAuthenticator(config.allowedKeyHashes),
+    }),
+  );
+  app.use(createPagesRouter(engine));
+
+  function paymentOrThrow(paymentId: string): SimPayment {
+    const payment = engine.getPayment(paymentId);
+    if (payment === undefined)
+      throw new UnknownPaymentError(`simulator: no payment with id ${JSON.stringify(paymentId)}`);
+    return payment;
+  }
+
+  function completePayment(paymentId: string, action: CitizenAction): Payment {
+    const payment = paymentOrThrow(paymentId);
+    const now = clock.now();
+    if (
+      typeof action === 'object' &&
+      action !== null &&
+      'cancel' in action &&
+      action.cancel === true
+    ) {
+      cancelByUser(payment, now);
+    } else if (
+      typeof action === 'object' &&
+      action !== null &&
+      'card' in action &&
+      typeof action.card === 'string'
+    ) {
+      const expiry = new Date(now);
+      const result = submitCard(
+        payment,
+        {
+          cardNumber: action.card,
+          expiryMonth: 12,
+          expiryYear: expiry.getUTCFullYear() + 3,
+          cardholderName: payment.prefilled?.cardholder_name ?? 'Sandbox Tester',
+        },
+        now,
+      );
+      if (result === 'unknown-card') {
+        throw new TypeError(
+          `simulator completePayment: ${JSON.stringify(action.card)} is not a sandbox test card; use one of TEST_CARDS`,
+        );
+      }
+      if (result === 'submitted') confirmPayment(payment, now);
+    } else {
+      throw new TypeError(
+        'simulator completePayment: action must be { card: string } or { cancel: true }',
+      );
+    }
+    return engine.view(payment, engine.fallbackOrigin);
+  }
+
+  const simulator: Simulator = {
+    app,
+    clock: { now: clock.now, advance: clock.advance },
+    faults,
+    payments: {
+      get(paymentId) {
+        const payment = engine.getPayment(paymentId);
+        return payment === undefined ? undefined : engine.view(payment, engine.fallbackOrigin);
+      },
+      list() {
+        // Map order is creation order; the newest come first, as in search.
+        return [...engine.store.allPayments()].reverse().map((payment) => {
+          engine.getPayment(payment.id);
+          return renderSearchPayment(
+            payment,
+            engine.fallbackOrigin,
+            config.paymentProvider,
+          ) as Payment;
+        });
+      },
+      get size() {
+        return engine.store.size;
+      },
+    },
+    completePayment,
+    cancelByService(paymentId) {
+      cancelByService(paymentOrThrow(paymentId), clock.now());
+    },
+    failWithProviderError(paymentId) {
+      failWithProviderError(paymentOrThrow(paymentId), clock.now());
+    },
+    reset() {
+      engine.reset();
+      faults.clear();
+      rateLimiter.reset();
+      timers.clear();
+    },
+    listen(port = 0) {
+      return new Promise((resolve, reject) => {
+        const server = createServer(app);
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => {
+          const { port: actual } = server.address() as AddressInfo;
+          const url = `http://127.0.0.1:${actual}`;
+          if (config.baseUrl === undefined) engine.fallbackOrigin = url;
+          resolve({
+            url,
+            close: () =>
+              new Promise<void>((done, fail) => {
+                server.close((error) => (error === undefined ? done() : fail(error)));
+                server.closeAllConnections();
+              }),
+          });
+        });
+      });
+    },
+  };
+
+  if (config.admin) {
+    app.use(
+      '/__simulator',
+      createAdminRouter({
+        faults,
+        advanceClock(ms) {
+          clock.advance(ms);
+          return clock.now();
+        },
+        cancelByService: simulator.cancelByService,
+        failWithProviderError: simulator.failWithProviderError,
+        completePayment: (paymentId, action) => completePayment(paymentId, action as CitizenAction),
+        reset: simulator.reset,
+      }),
+    );
+  }
+  return simulator;
+}

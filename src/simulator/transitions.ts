@@ -1,0 +1,156 @@
+import type { PaymentStateCode, PaymentStatus } from '../client/types.js';
+import { cardBrand, cardType, classifyCard, normaliseCardNumber } from './cards.js';
+import { newProviderId } from './ids.js';
+import type { SimPayment } from './model.js';
+import { isFinished } from './model.js';
+
+/** Unfinished payments expire 90 minutes after creation (FACTS.md §15). */
+export const PAYMENT_EXPIRY_MS = 90 * 60 * 1000;
+/** Capturable payments expire 120 hours after creation. */
+export const CAPTURE_EXPIRY_MS = 120 * 60 * 60 * 1000;
+
+/** What the citizen typed on the card details page, already validated. */
+export interface CardEntry {
+  /** Digits only. */
+  readonly cardNumber: string;
+  readonly expiryMonth: number;
+  /** Four digits. */
+  readonly expiryYear: number;
+  readonly cardholderName: string;
+  readonly email?: string;
+}
+
+export type CardResult = 'submitted' | 'declined' | 'error' | 'unknown-card';
+
+/** Thrown when a transition is not allowed from the payment's current status. */
+export class TransitionError extends Error {
+  override readonly name = 'TransitionError';
+}
+
+function setState(
+  payment: SimPayment,
+  status: PaymentStatus,
+  code: PaymentStateCode | undefined,
+  at: number,
+): void {
+  payment.status = status;
+  payment.code = code;
+  payment.events.push({ status, code, at });
+}
+
+/**
+ * GOV.UK Pay expires payments with a sweep; the simulator applies the same rule lazily, on
+ * every read, so the simulator clock alone decides.
+ */
+export function expireIfDue(payment: SimPayment, now: number): boolean {
+  const { status } = payment;
+  const limit =
+    status === 'created' || status === 'started' || status === 'submitted'
+      ? PAYMENT_EXPIRY_MS
+      : status === 'capturable'
+        ? CAPTURE_EXPIRY_MS
+        : undefined;
+  if (limit === undefined || now < payment.createdAt + limit) return false;
+  setState(payment, 'failed', 'P0020', payment.createdAt + limit);
+  return true;
+}
+
+/** The citizen reached the card details page. */
+export function startPayment(payment: SimPayment, now: number): void {
+  if (payment.status === 'created') setState(payment, 'started', undefined, now);
+}
+
+/** The citizen submitted card details; the sandbox provider answers by card number. */
+export function submitCard(payment: SimPayment, entry: CardEntry, now: number): CardResult {
+  if (payment.status !== 'created' && payment.status !== 'started') {
+    throw new TransitionError(`card details cannot be submitted for a ${payment.status} payment`);
+  }
+  const digits = normaliseCardNumber(entry.cardNumber);
+  const outcome = classifyCard(digits);
+  if (outcome === 'unknown') return 'unknown-card';
+  if (payment.status === 'created') setState(payment, 'started', undefined, now);
+  const prefilledAddress = payment.prefilled?.billing_address;
+  payment.card = {
+    last_digits_card_number: digits.slice(-4),
+    first_digits_card_number: digits.slice(0, 6),
+    cardholder_name: entry.cardholderName,
+    expiry_date: `${String(entry.expiryMonth).padStart(2, '0')}/${String(entry.expiryYear % 100).padStart(2, '0')}`,
+    billing_address:
+      prefilledAddress === undefined
+        ? null
+        : {
+            line1: prefilledAddress.line1 ?? null,
+            line2: prefilledAddress.line2 ?? null,
+            postcode: prefilledAddress.postcode ?? null,
+            city: prefilledAddress.city ?? null,
+            country: prefilledAddress.country ?? null,
+          },
+    card_brand: cardBrand(digits),
+    card_type: cardType(digits),
+  };
+  if (entry.email !== undefined && entry.email !== '') payment.email = entry.email;
+  payment.providerId = newProviderId();
+  switch (outcome) {
+    case 'authorised':
+      setState(payment, 'submitted', undefined, now);
+      return 'submitted';
+    case 'declined':
+      setState(payment, 'failed', 'P0010', now);
+      return 'declined';
+    case 'error':
+      setState(payment, 'error', 'P0050', now);
+      return 'error';
+    default: {
+      const unknown: never = outcome;
+      throw new Error(`unknown card outcome ${String(unknown)}`);
+    }
+  }
+}
+
+/** The citizen pressed "Confirm payment". Sandbox captures at once unless capture is delayed. */
+export function confirmPayment(payment: SimPayment, now: number): void {
+  if (payment.status !== 'submitted') {
+    throw new TransitionError(`a ${payment.status} payment cannot be confirmed`);
+  }
+  if (payment.delayedCapture) {
+    setState(payment, 'capturable', undefined, now);
+  } else {
+    payment.captureSubmittedAt = now;
+    setState(payment, 'success', undefined, now);
+  }
+}
+
+/** The citizen pressed "Cancel payment" on a hosted page: `failed` P0030. */
+export function cancelByUser(payment: SimPayment, now: number): void {
+  const { status } = payment;
+  if (status !== 'created' && status !== 'started' && status !== 'submitted') {
+    throw new TransitionError(`a ${status} payment cannot be cancelled by the user`);
+  }
+  setState(payment, 'failed', 'P0030', now);
+}
+
+/** The service cancelled through the API or the admin tool: `cancelled` P0040. */
+export function cancelByService(payment: SimPayment, now: number): void {
+  if (isFinished(payment.status)) {
+    throw new TransitionError(`a ${payment.status} payment cannot be cancelled`);
+  }
+  setState(payment, 'cancelled', 'P0040', now);
+}
+
+/** The payment provider failed: `error` P0050, no money taken. */
+export function failWithProviderError(payment: SimPayment, now: number): void {
+  if (isFinished(payment.status)) {
+    throw new TransitionError(`a ${payment.status} payment cannot fail with a provider error`);
+  }
+  if (payment.providerId === undefined) payment.providerId = newProviderId();
+  setState(payment, 'error', 'P0050', now);
+}
+
+/** `POST …/capture` on a delayed-capture payment. */
+export function capturePayment(payment: SimPayment, now: number): void {
+  if (payment.status !== 'capturable') {
+    throw new TransitionError(`a ${payment.status} payment cannot be captured`);
+  }
+  payment.captureSubmittedAt = now;
+  setState(payment, 'success', undefined, now);
+}
