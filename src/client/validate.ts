@@ -183,7 +183,8 @@ function checkOptionalString(operation: string, field: string, value: unknown, m
   if (value.length > max) fail(operation, field, `must be at most ${max} characters`);
 }
 
-const CREATE_PAYMENT_KEYS = new Set<string>([
+/** Every field of a create-payment request, as in the spec's `CreateCardPaymentRequest`. */
+export const CREATE_PAYMENT_KEYS: ReadonlySet<string> = new Set<string>([
   'amount',
   'reference',
   'description',

@@ -115,8 +115,9 @@ describe('requests on the wire', () => {
           state: 'success',
           page: 2,
           display_size: 50,
+          // JavaScript callers may pass undefined filters: they are left out.
           email: undefined,
-        }),
+        } as never),
       'GET',
       '/v1/payments?reference=a+b%26c&state=success&page=2&display_size=50',
       undefined,
