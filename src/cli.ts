@@ -1,2 +1,58 @@
 #!/usr/bin/env node
-export {};
+import type { CommandIo } from './simulator/command.js';
+import { runSimulatorCommand } from './simulator/command.js';
+
+interface CliCommand {
+  readonly summary: string;
+  run(args: readonly string[], io: CommandIo): Promise<number>;
+}
+
+/** The `govuk-pay-express <command>` table. */
+const COMMANDS: Readonly<Record<string, CliCommand>> = {
+  simulator: { summary: 'run the offline GOV.UK Pay simulator', run: runSimulatorCommand },
+  // report: { summary: '…', run: runReportCommand },  ← the `report` command goes here.
+};
+
+export const CLI_USAGE = `Usage: govuk-pay-express <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, command]) => `  ${name.padEnd(12)}${command.summary}`)
+  .join('\n')}
+
+Run \`govuk-pay-express <command> --help\` for a command's options.`;
+
+/** Runs one command; resolves to the process exit code (2 for a usage mistake). */
+export async function runCli(argv: readonly string[], io: CommandIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === '--help' || name === '-h' || name === 'help') {
+    io.out(CLI_USAGE);
+    return 0;
+  }
+  const command = name === undefined ? undefined : COMMANDS[name];
+  if (command === undefined) {
+    io.err(
+      `${name === undefined ? 'govuk-pay-express: no command given' : `govuk-pay-express: unknown command "${name}"`}\n\n${CLI_USAGE}`,
+    );
+    return 2;
+  }
+  return command.run(args, io);
+}
+
+// Runs only as the bin (dist/cjs/cli.js), never when a test imports this module.
+if (typeof require !== 'undefined' && require.main === module) {
+  runCli(process.argv.slice(2), {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(
+        `govuk-pay-express: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      process.exitCode = 1;
+    },
+  );
+}

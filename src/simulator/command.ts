@@ -1,0 +1,159 @@
+import { TEST_CARDS } from './cards.js';
+import { generateTestApiKey } from './ids.js';
+import type { SimulatorOptions } from './options.js';
+import { createSimulator } from './simulator.js';
+
+/** Where a CLI command writes, and what stops it; injectable so tests need no child process. */
+export interface CommandIo {
+  out(line: string): void;
+  err(line: string): void;
+  /** Resolves when the command should stop. @default the first SIGINT or SIGTERM */
+  stopSignal?: Promise<unknown>;
+}
+
+export const SIMULATOR_USAGE = `Usage: govuk-pay-express simulator [options]
+
+Runs the offline GOV.UK Pay simulator on 127.0.0.1 until Ctrl+C.
+
+Options:
+  --port N          port to listen on (default 4567; 0 picks a free port)
+  --host 127.0.0.1  the only host it binds to: it is for local use only
+  --api-key KEY     accept only this key (repeatable); default: any well-formed
+                    api_test_/api_live_ key
+  --admin           serve the admin routes under /__simulator
+  --no-rate-limit   switch off the 15 POSTs per second limit
+  --help            show this help`;
+
+interface ParsedArgs {
+  readonly port: number;
+  readonly options: SimulatorOptions;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(args: readonly string[]): ParsedArgs | 'help' {
+  let port = 4567;
+  const apiKeys: string[] = [];
+  let admin = false;
+  let rateLimit = true;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const [name, inline] = arg.includes('=')
+      ? (arg.split(/=(.*)/s, 2) as [string, string])
+      : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? args[++i];
+      if (v === undefined || v === '') throw new UsageError(`${name} needs a value`);
+      return v;
+    };
+    switch (name) {
+      case '--help':
+      case '-h':
+        return 'help';
+      case '--port': {
+        const v = value();
+        if (!/^\d{1,5}$/.test(v) || Number(v) > 65535)
+          throw new UsageError(`--port must be 0 to 65535, not ${v}`);
+        port = Number(v);
+        break;
+      }
+      case '--host': {
+        const v = value();
+        if (v !== '127.0.0.1' && v !== 'localhost') {
+          throw new UsageError(
+            '--host must be 127.0.0.1: the simulator only listens on the loopback interface',
+          );
+        }
+        break;
+      }
+      case '--api-key':
+        apiKeys.push(value());
+        break;
+      case '--admin':
+        admin = true;
+        break;
+      case '--no-rate-limit':
+        rateLimit = false;
+        break;
+      default:
+        throw new UsageError(`unknown option ${arg}`);
+    }
+  }
+  return {
+    port,
+    options: {
+      ...(apiKeys.length > 0 ? { apiKeys } : {}),
+      ...(admin ? { admin } : {}),
+      ...(rateLimit ? {} : { rateLimit: false }),
+    },
+  };
+}
+
+function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: string): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/** `govuk-pay-express simulator`: resolves to the exit code once stopped. */
+export async function runSimulatorCommand(args: readonly string[], io: CommandIo): Promise<number> {
+  let parsed: ParsedArgs | 'help';
+  try {
+    parsed = parseArgs(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`govuk-pay-express simulator: ${error.message}\n\n${SIMULATOR_USAGE}`);
+    return 2;
+  }
+  if (parsed === 'help') {
+    io.out(SIMULATOR_USAGE);
+    return 0;
+  }
+  let simulator;
+  try {
+    simulator = createSimulator(parsed.options);
+  } catch (error) {
+    io.err((error as Error).message);
+    return 2;
+  }
+  const stopSignal = io.stopSignal ?? untilSignal();
+  let server;
+  try {
+    server = await simulator.listen(parsed.port);
+  } catch (error) {
+    io.err(
+      `govuk-pay-express simulator: cannot listen on 127.0.0.1:${parsed.port}: ${(error as Error).message}`,
+    );
+    return 1;
+  }
+  const key = parsed.options.apiKeys?.[0] ?? generateTestApiKey('test');
+  io.out(
+    [
+      `GOV.UK Pay simulator listening on ${server.url}`,
+      '',
+      `  apiBaseUrl:   ${server.url}`,
+      `  test API key: ${key}`,
+      parsed.options.apiKeys === undefined
+        ? '                (any well-formed api_test_ or api_live_ key is accepted)'
+        : `                (${parsed.options.apiKeys.length} key(s) accepted)`,
+      ...(parsed.options.admin === true ? [`  admin routes: ${server.url}/__simulator`] : []),
+      '',
+      'Test cards (any future expiry date, any 3-digit security code; 4 for American Express):',
+      `  succeed:           ${TEST_CARDS.authorised.slice(0, 4).join(', ')}, …`,
+      `  declined (P0010):  ${TEST_CARDS.declined.join(', ')}`,
+      `  error (P0050):     ${TEST_CARDS.error.join(', ')}`,
+      '',
+      'Press Ctrl+C to stop.',
+    ].join('\n'),
+  );
+  await stopSignal;
+  await server.close();
+  io.out('GOV.UK Pay simulator stopped.');
+  return 0;
+}
