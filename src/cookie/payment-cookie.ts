@@ -114,9 +114,11 @@ export function createPaymentCookieSealer(
   function seal(record: PaymentRecord, ttlMs: number): string {
     const invalidField = invalidRecordField(record);
     if (invalidField !== undefined) {
-      throw new TypeError(
-        `govuk-pay-express: cannot seal a payment record: its ${invalidField} is missing or invalid`,
-      );
+      const problem =
+        invalidField === 'record'
+          ? 'it is not an object'
+          : `its ${invalidField} is missing or invalid`;
+      throw new TypeError(`govuk-pay-express: cannot seal the payment record: ${problem}`);
     }
     if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs <= 0) {
       throw new RangeError('govuk-pay-express: the cookie ttlMs must be a positive number');

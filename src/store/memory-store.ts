@@ -1,0 +1,217 @@
+import { PayConfigError } from '../config-error.js';
+import { PendingIndex } from './pending-index.js';
+import type { PendingEntry } from './pending-index.js';
+import type { PaymentRecord, PaymentStore } from './types.js';
+
+/** Options of {@link MemoryStore}. */
+export interface MemoryStoreOptions {
+  /**
+   * The clock that every TTL is measured against, in epoch milliseconds. Inject one in tests to
+   * expire entries without waiting.
+   * @default Date.now
+   */
+  now?: () => number;
+  /**
+   * How often expired entries are swept out, in milliseconds. Expiry is also checked on every
+   * read, so this only bounds the memory held by entries nobody reads again. The timer is
+   * `unref()`'d: it never keeps the process alive.
+   * @default 60000
+   */
+  sweepIntervalMs?: number;
+}
+
+interface ReturnIdEntry {
+  readonly record: PaymentRecord;
+  readonly expiresAt: number;
+}
+
+const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
+// setInterval treats anything larger as 1 ms.
+const MAX_TIMER_MS = 2_147_483_647;
+const OPTION_NAMES: ReadonlySet<string> = new Set(['now', 'sweepIntervalMs']);
+
+/**
+ * The default {@link PaymentStore}: plain Maps in this process. Right for a single instance;
+ * with several instances behind a load balancer, use a shared store so that `claim` is atomic
+ * across them. Every method answers synchronously, which is what makes `claim` atomic here.
+ */
+export class MemoryStore implements PaymentStore {
+  readonly #now: () => number;
+  readonly #pending = new Map<string, PendingEntry>();
+  readonly #pendingOrder = new PendingIndex();
+  readonly #returnIds = new Map<string, ReturnIdEntry>();
+  /** Claim key -> expiry, epoch ms. */
+  readonly #claims = new Map<string, number>();
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    if (typeof options !== 'object' || options === null) {
+      throw new PayConfigError(
+        'ERR_PAY_INVALID_OPTION',
+        'MemoryStore options must be an object such as { sweepIntervalMs: 60000 }, or left out',
+      );
+    }
+    for (const name of Object.keys(options)) {
+      if (!OPTION_NAMES.has(name)) {
+        throw new PayConfigError(
+          'ERR_PAY_UNKNOWN_OPTION',
+          `unknown MemoryStore option "${name}"; the options are now and sweepIntervalMs`,
+        );
+      }
+    }
+    const { now = Date.now, sweepIntervalMs = DEFAULT_SWEEP_INTERVAL_MS } = options;
+    if (typeof now !== 'function') {
+      throw new PayConfigError(
+        'ERR_PAY_INVALID_OPTION',
+        'MemoryStore now must be a function returning epoch milliseconds; leave it out to use Date.now',
+      );
+    }
+    if (
+      typeof sweepIntervalMs !== 'number' ||
+      !Number.isInteger(sweepIntervalMs) ||
+      sweepIntervalMs < 1 ||
+      sweepIntervalMs > MAX_TIMER_MS
+    ) {
+      throw new PayConfigError(
+        'ERR_PAY_INVALID_OPTION',
+        `MemoryStore sweepIntervalMs must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}; leave it out for ${DEFAULT_SWEEP_INTERVAL_MS}`,
+      );
+    }
+    this.#now = now;
+    this.#timer = setInterval(() => {
+      try {
+        this.sweep();
+      } catch {
+        // A clock that throws must not crash the process from a timer; reads still check expiry.
+      }
+    }, sweepIntervalMs);
+    this.#timer.unref();
+  }
+
+  savePending(record: PaymentRecord, ttlMs: number): void {
+    const expiresAt = this.#expiryAfter(ttlMs);
+    const stored = storedCopy(record);
+    const previous = this.#pending.get(stored.paymentId);
+    if (previous !== undefined) this.#pendingOrder.remove(previous);
+    const entry: PendingEntry = { record: stored, expiresAt };
+    this.#pending.set(stored.paymentId, entry);
+    this.#pendingOrder.insert(entry);
+  }
+
+  deletePending(paymentId: string): void {
+    const entry = this.#pending.get(paymentId);
+    if (entry === undefined) return;
+    this.#pending.delete(paymentId);
+    this.#pendingOrder.remove(entry);
+  }
+
+  /**
+   * Streams the live pending payments created before `createdBefore`, oldest first, one at a
+   * time. Payments may be saved or deleted while it runs: each is yielded at most once, and
+   * one deleted before the iteration reaches it is not yielded.
+   */
+  *listPending(createdBefore: number): Generator<PaymentRecord, void, undefined> {
+    let entry = this.#pendingOrder.first();
+    while (entry !== undefined && entry.record.createdAt < createdBefore) {
+      const { createdAt, paymentId } = entry.record;
+      if (entry.expiresAt > this.#now() && this.#pending.get(paymentId) === entry) {
+        yield copyRecord(entry.record);
+      }
+      entry = this.#pendingOrder.after(createdAt, paymentId);
+    }
+  }
+
+  saveReturnId(returnId: string, record: PaymentRecord, ttlMs: number): void {
+    const expiresAt = this.#expiryAfter(ttlMs);
+    this.#returnIds.set(returnId, { record: storedCopy(record), expiresAt });
+  }
+
+  getReturnId(returnId: string): PaymentRecord | undefined {
+    const entry = this.#returnIds.get(returnId);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt <= this.#now()) {
+      this.#returnIds.delete(returnId);
+      return undefined;
+    }
+    return copyRecord(entry.record);
+  }
+
+  claim(key: string, ttlMs: number): boolean {
+    const expiresAt = this.#expiryAfter(ttlMs);
+    const held = this.#claims.get(key);
+    if (held !== undefined && held > this.#now()) return false;
+    this.#claims.set(key, expiresAt);
+    return true;
+  }
+
+  release(key: string): void {
+    this.#claims.delete(key);
+  }
+
+  /** Removes every expired entry now. The timer calls this every `sweepIntervalMs`. */
+  sweep(): void {
+    const now = this.#now();
+    for (const [paymentId, entry] of this.#pending) {
+      if (entry.expiresAt <= now) this.#pending.delete(paymentId);
+    }
+    this.#pendingOrder.removeWhere((entry) => entry.expiresAt <= now);
+    for (const [returnId, entry] of this.#returnIds) {
+      if (entry.expiresAt <= now) this.#returnIds.delete(returnId);
+    }
+    for (const [key, expiresAt] of this.#claims) {
+      if (expiresAt <= now) this.#claims.delete(key);
+    }
+  }
+
+  /**
+   * How many entries are held, expired ones not yet swept included. For monitoring and tests.
+   */
+  counts(): { pending: number; returnIds: number; claims: number } {
+    return {
+      pending: this.#pending.size,
+      returnIds: this.#returnIds.size,
+      claims: this.#claims.size,
+    };
+  }
+
+  /** Stops the sweep timer. The store still answers; expiry is then checked on read only. */
+  close(): void {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #expiryAfter(ttlMs: number): number {
+    if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs <= 0) {
+      throw new RangeError(
+        'govuk-pay-express: a store ttlMs must be a positive number of milliseconds',
+      );
+    }
+    return this.#now() + ttlMs;
+  }
+}
+
+/** A copy to keep, refusing a record that would corrupt the createdAt order. */
+function storedCopy(record: PaymentRecord): PaymentRecord {
+  if (typeof record.paymentId !== 'string' || !Number.isFinite(record.createdAt)) {
+    throw new TypeError(
+      'govuk-pay-express: a stored payment record needs a string paymentId and a finite createdAt',
+    );
+  }
+  return copyRecord(record);
+}
+
+/**
+ * Copies the known fields only, so neither the caller's object nor the one handed back can
+ * change what the store holds.
+ */
+function copyRecord(record: PaymentRecord): PaymentRecord {
+  const copy: PaymentRecord = {
+    paymentId: record.paymentId,
+    selfHref: record.selfHref,
+    reference: record.reference,
+    amount: record.amount,
+    createdAt: record.createdAt,
+  };
+  if (record.accountId !== undefined) copy.accountId = record.accountId;
+  return copy;
+}
