@@ -1,0 +1,255 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { PayClient } from '../client/pay-client.js';
+import type {
+  PaymentSearchResult,
+  RefundSearchResult,
+  SearchPaymentsQuery,
+  SearchRefundsQuery,
+} from '../client/types.js';
+import { PayConfigError } from '../config-error.js';
+import { parseReportArgs, REPORT_USAGE, ReportUsageError } from './args.js';
+import type { ReportArgs } from './args.js';
+import { csvRow } from './csv.js';
+import { PAYMENT_COLUMNS, REFUND_COLUMNS } from './rows.js';
+import type { ReportColumns, ReportValue } from './rows.js';
+
+export interface ReportIO {
+  /** Where the report goes. Backpressure is respected, so a slow pipe is never buffered whole. */
+  stdout: Writable;
+  /** Errors, and progress when `isTTY`. */
+  stderr: Writable;
+  /** Reads `GOVUK_PAY_API_KEY` and `GOVUK_PAY_API_BASE_URL`. */
+  env: Record<string, string | undefined>;
+  /** True when stderr is a terminal: only then is progress shown. */
+  isTTY: boolean;
+  /** Waits after a 429. Inject a fake in tests. @default a setTimeout-based sleep */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Exit status of the command. */
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+/** A 429 with no Retry-After: GOV.UK Pay says "after a second, you'll be able to retry". */
+const DEFAULT_RETRY_AFTER_MS = 1000;
+const MAX_RETRY_AFTER_MS = 60_000;
+/** Consecutive 429s (each after the client's own retries) before the command gives up. */
+const MAX_RATE_LIMIT_WAITS = 10;
+const PROGRESS_EVERY = 100;
+
+const realSleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => {
+    setTimeout(resolve, ms);
+  });
+
+/**
+ * `govuk-pay-express report …`: streams matching payments or refunds to `io.stdout` as CSV or a
+ * JSON array, page by page, never holding more than one page. Returns the exit status.
+ */
+export async function runReportCommand(argv: readonly string[], io: ReportIO): Promise<number> {
+  let args: ReportArgs;
+  try {
+    const parsed = parseReportArgs(argv);
+    if (parsed.help) {
+      io.stdout.write(REPORT_USAGE);
+      return EXIT_OK;
+    }
+    args = parsed.args;
+  } catch (err) {
+    if (!(err instanceof ReportUsageError)) throw err;
+    io.stderr.write(
+      `govuk-pay-express report: ${err.message}\nRun "govuk-pay-express report --help" for usage.\n`,
+    );
+    return EXIT_USAGE;
+  }
+
+  const apiKey = io.env.GOVUK_PAY_API_KEY;
+  if (apiKey === undefined || apiKey.trim() === '') {
+    io.stderr.write(
+      'govuk-pay-express report: GOVUK_PAY_API_KEY is not set; export the API key from the ' +
+        'GOV.UK Pay admin tool (or any api_test_ key for the simulator)\n',
+    );
+    return EXIT_USAGE;
+  }
+  const sleep = io.sleep ?? realSleep;
+  let client: PayClient;
+  try {
+    const baseUrl = io.env.GOVUK_PAY_API_BASE_URL;
+    client = new PayClient({
+      apiKey,
+      sleep,
+      ...(baseUrl === undefined || baseUrl === '' ? {} : { apiBaseUrl: baseUrl }),
+    });
+  } catch (err) {
+    if (!(err instanceof PayConfigError)) throw err;
+    // PayClient's messages name the option, never the key's value.
+    io.stderr.write(`govuk-pay-express report: ${err.message}\n`);
+    return EXIT_USAGE;
+  }
+
+  const writer = new ReportWriter(io, args.format);
+  try {
+    if (args.refunds) {
+      const query: SearchRefundsQuery = { from_date: args.fromDate, to_date: args.toDate };
+      await writer.write(
+        REFUND_COLUMNS,
+        resumable<RefundSearchResult>(
+          (page) => client.allRefunds({ ...query, page, display_size: args.pageSize }),
+          args.pageSize,
+          io,
+          sleep,
+        ),
+      );
+    } else {
+      const query: SearchPaymentsQuery = {
+        from_date: args.fromDate,
+        to_date: args.toDate,
+        ...(args.state === undefined ? {} : { state: args.state }),
+        ...(args.reference === undefined ? {} : { reference: args.reference }),
+      };
+      await writer.write(
+        PAYMENT_COLUMNS,
+        resumable<PaymentSearchResult>(
+          (page) => client.allPayments({ ...query, page, display_size: args.pageSize }),
+          args.pageSize,
+          io,
+          sleep,
+        ),
+      );
+    }
+  } catch (err) {
+    writer.endProgress();
+    if (isBrokenPipe(err)) return EXIT_OK;
+    io.stderr.write(`govuk-pay-express report: ${describeFailure(err, writer.rows)}\n`);
+    return EXIT_FAILED;
+  }
+  writer.endProgress();
+  return EXIT_OK;
+}
+
+/**
+ * Iterates every result, surviving 429s that outlast the client's own retries: it waits as long
+ * as GOV.UK Pay asks, then starts again at the page it had reached, skipping what it already
+ * yielded. (GOV.UK Pay lists newest first, so payments created meanwhile inside the range can
+ * shift pages; give a `--to` in the past for an exact report.)
+ */
+async function* resumable<T>(
+  open: (page: number) => AsyncIterable<T>,
+  pageSize: number,
+  io: ReportIO,
+  sleep: (ms: number) => Promise<void>,
+): AsyncGenerator<T> {
+  let yielded = 0;
+  let waits = 0;
+  for (;;) {
+    const page = Math.floor(yielded / pageSize) + 1;
+    let skip = yielded - (page - 1) * pageSize;
+    try {
+      for await (const item of open(page)) {
+        if (skip > 0) {
+          skip -= 1;
+          continue;
+        }
+        waits = 0;
+        yielded += 1;
+        yield item;
+      }
+      return;
+    } catch (err) {
+      if (statusOf(err) !== 429 || waits >= MAX_RATE_LIMIT_WAITS) throw err;
+      waits += 1;
+      const asked = (err as { retryAfterMs?: unknown }).retryAfterMs;
+      const waitMs =
+        typeof asked === 'number' && Number.isFinite(asked) && asked >= 0
+          ? Math.min(asked, MAX_RETRY_AFTER_MS)
+          : DEFAULT_RETRY_AFTER_MS;
+      if (io.isTTY) {
+        io.stderr.write(`\nrate-limited by GOV.UK Pay; waiting ${Math.ceil(waitMs / 1000)}s\n`);
+      }
+      await sleep(waitMs);
+    }
+  }
+}
+
+class ReportWriter {
+  rows = 0;
+  private progressShown = false;
+  private pipeError: unknown;
+
+  constructor(
+    private readonly io: ReportIO,
+    private readonly format: 'csv' | 'json',
+  ) {}
+
+  async write<T>(columns: ReportColumns<T>, items: AsyncIterable<T>): Promise<void> {
+    const { stdout } = this.io;
+    const onError = (err: unknown): void => {
+      this.pipeError = err;
+    };
+    stdout.on('error', onError);
+    try {
+      await this.emit(this.format === 'csv' ? csvRow(columns.header) : '[');
+      for await (const item of items) {
+        const values = columns.row(item);
+        const text =
+          this.format === 'csv'
+            ? csvRow(values)
+            : `${this.rows === 0 ? '\n' : ',\n'}${JSON.stringify(toObject(columns.header, values))}`;
+        await this.emit(text);
+        this.rows += 1;
+        if (this.io.isTTY && this.rows % PROGRESS_EVERY === 0) this.progress();
+      }
+      if (this.format === 'json') await this.emit(this.rows === 0 ? ']\n' : '\n]\n');
+    } finally {
+      stdout.off('error', onError);
+    }
+  }
+
+  private async emit(text: string): Promise<void> {
+    if (this.pipeError !== undefined) throw this.pipeError;
+    const { stdout } = this.io;
+    if (!stdout.write(text)) {
+      await Promise.race([once(stdout, 'drain'), once(stdout, 'close')]);
+    }
+    if (this.pipeError !== undefined) throw this.pipeError;
+  }
+
+  private progress(): void {
+    this.progressShown = true;
+    this.io.stderr.write(`\r${this.rows} rows`);
+  }
+
+  endProgress(): void {
+    if (!this.io.isTTY) return;
+    if (this.progressShown || this.rows > 0) this.io.stderr.write(`\r${this.rows} rows\n`);
+  }
+}
+
+function toObject(
+  header: readonly string[],
+  values: readonly ReportValue[],
+): Record<string, ReportValue> {
+  return Object.fromEntries(header.map((name, i) => [name, values[i] ?? null]));
+}
+
+function statusOf(err: unknown): number | undefined {
+  const status = (err as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+function isBrokenPipe(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 'EPIPE';
+}
+
+/** PayError messages carry no key and no ids, only what GOV.UK Pay said and a path template. */
+function describeFailure(err: unknown, rows: number): string {
+  const status = statusOf(err);
+  const after = rows > 0 ? ` after ${rows} rows; the output is incomplete` : '';
+  if (status === 401 || status === 403) {
+    return `GOV.UK Pay refused the API key in GOVUK_PAY_API_KEY (HTTP ${status})${after}`;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return `${message}${status === undefined ? '' : ` (HTTP ${status})`}${after}`;
+}
