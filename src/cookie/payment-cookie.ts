@@ -178,7 +178,9 @@ export function createPaymentCookieSealer(
       decipher.setAAD(associatedData);
       // GCM verifies the tag in constant time inside OpenSSL, in final().
       decipher.setAuthTag(tag);
-      plaintext = decipher.update(ciphertext, undefined, 'utf8') + decipher.final('utf8');
+      const decrypted = decipher.update(ciphertext);
+      decipher.final();
+      plaintext = decrypted.toString('utf8');
     } catch {
       return undefined;
     }
