@@ -207,7 +207,8 @@ async function createDemoApp(options) {
   }
   app.use((req, res) => res.status(404).render('not-found.njk'));
   // Express needs all four parameters to see an error handler.
-  app.use((err, req, res, _next) => {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  app.use((err, req, res, next) => {
     logger.error(
       { err: typeof err?.toJSON === 'function' ? err.toJSON() : String(err) },
       'request failed',
