@@ -2,7 +2,61 @@ export { PayConfigError } from './config-error.js';
 export type { PayConfigErrorCode } from './config-error.js';
 export type { Logger } from './logger.js';
 export * from './client/types.js';
-export { classifyPayment } from './journey/classify.js';
-export type { Classification, Outcome, OutcomeReason } from './journey/classify.js';
-export type { PaymentResult, SettledResult, ResultSource } from './journey/result.js';
-export type { Awaitable, PaymentRecord, PaymentStore } from './store/types.js';
+export {
+  PayClient,
+  PayAuthenticationError,
+  PayConflictError,
+  PayConnectionError,
+  PayError,
+  PayNotFoundError,
+  PayRateLimitError,
+  PayResponseError,
+  PayServerError,
+  PayValidationError,
+  refundable,
+  validateCreatePaymentRequest,
+} from './client/index.js';
+export type {
+  CallOptions,
+  CreatePaymentCallOptions,
+  PayClientOptions,
+  PayConnectionReason,
+} from './client/index.js';
+export { payJourney, CrossSiteRequestError, classifyPayment } from './journey/index.js';
+export type {
+  Classification,
+  JourneyCookieOptions,
+  JourneyReconcileOptions,
+  Outcome,
+  OutcomeHandler,
+  OutcomeHandlers,
+  OutcomeReason,
+  PayJourney,
+  PayJourneyMethods,
+  PayJourneyOptions,
+  PaymentDetails,
+  PaymentResult,
+  ResultSource,
+  SettledResult,
+} from './journey/index.js';
+export { MemoryStore, storeConformanceChecks } from './store/index.js';
+export type {
+  Awaitable,
+  MemoryStoreOptions,
+  PaymentRecord,
+  PaymentStore,
+  StoreConformanceCheck,
+  StoreConformanceOptions,
+} from './store/index.js';
+export { createPaymentCookieSealer, MIN_SECRET_LENGTH } from './cookie/index.js';
+export type { PaymentCookieSealer, PaymentCookieSealerOptions } from './cookie/index.js';
+export { reconcilePending, createReconcileTimer } from './reconcile/index.js';
+export type {
+  ReconcileDeps,
+  ReconcileRunOptions,
+  ReconcileSummary,
+  ReconcileTimer,
+  ReconcileTimerOptions,
+  StaleInfo,
+  StaleReason,
+} from './reconcile/index.js';

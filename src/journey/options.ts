@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { CreatePaymentRequest } from '../client/types.js';
 import type { Logger } from '../logger.js';
+import type { StaleInfo } from '../reconcile/index.js';
 import type { PaymentRecord, PaymentStore } from '../store/types.js';
 import type { PaymentResult, SettledResult } from './result.js';
 
@@ -87,7 +88,7 @@ export interface JourneyReconcileOptions {
   concurrency?: number;
   /**
    * A payment still unreadable or unfinished this long after creation is reported to `onStale`,
-   * in minutes.
+   * in minutes, at least 90.
    * @default 360
    */
   staleAfterMinutes?: number;
@@ -95,7 +96,7 @@ export interface JourneyReconcileOptions {
    * Called for each stale payment, for an alert. Receives the record, never a secret.
    * @default none
    */
-  onStale?: (record: PaymentRecord, info: unknown) => void;
+  onStale?: (record: PaymentRecord, info: StaleInfo) => void | Promise<void>;
   /**
    * Every API key that may have created a pending payment. Required when `apiKey` is a
    * function, since reconciliation has no request to pick a key from.

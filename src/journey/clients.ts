@@ -1,0 +1,90 @@
+import type { Request } from 'express';
+import { PayConfigError } from '../config-error.js';
+import { PayClient } from '../client/index.js';
+import type { PaymentRecord } from '../store/types.js';
+import { accountFingerprint } from './fingerprint.js';
+import { checkApiKeyFormat, checkLiveKeyTransport } from './resolve-options.js';
+import type { ResolvedJourneyConfig } from './resolve-options.js';
+
+/** A client and the non-secret fingerprint of the account its key belongs to. */
+export interface AccountClient {
+  client: PayClient;
+  accountId: string;
+}
+
+export interface JourneyClients {
+  /** The client for the string `apiKey`; undefined when `apiKey` is a function. */
+  readonly staticClient: PayClient | undefined;
+  /** The client for this request's key. */
+  forRequest(req: Request): AccountClient;
+  /**
+   * The client that can read `record`: the one for the account that created it when that key is
+   * known, else the request's. Throws when neither is available (reconciliation of a payment
+   * made with a key not in `reconcile.apiKeys`).
+   */
+  forRecord(record: PaymentRecord, req?: Request): PayClient;
+}
+
+/** A function `apiKey` picks among a few accounts; more distinct keys than this is a bug. */
+const MAX_CACHED_KEYS = 64;
+
+export function createJourneyClients(config: ResolvedJourneyConfig): JourneyClients {
+  const publicUrl = new URL(config.publicOrigin);
+  const apiBaseUrl = new URL(config.apiBaseUrl);
+  const byKey = new Map<string, AccountClient>();
+  const byAccount = new Map<string, PayClient>();
+
+  function clientFor(key: string): AccountClient {
+    let entry = byKey.get(key);
+    if (entry === undefined) {
+      entry = {
+        client: new PayClient({
+          apiKey: key,
+          apiBaseUrl: config.apiBaseUrl,
+          logger: config.logger,
+          ...(config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs }),
+          ...(config.maxRetries === undefined ? {} : { maxRetries: config.maxRetries }),
+          ...(config.sleep === undefined ? {} : { sleep: config.sleep }),
+        }),
+        accountId: accountFingerprint(key),
+      };
+      if (byKey.size >= MAX_CACHED_KEYS) {
+        const oldest = byKey.keys().next();
+        if (oldest.done !== true) byKey.delete(oldest.value);
+      }
+      byKey.set(key, entry);
+      byAccount.set(entry.accountId, entry.client);
+    }
+    return entry;
+  }
+
+  // Keys known up front are built now, so a mistake in them fails at start-up.
+  const staticEntry = config.apiKey.kind === 'static' ? clientFor(config.apiKey.key) : undefined;
+  for (const key of config.reconcile.apiKeys) clientFor(key);
+
+  function forRequest(req: Request): AccountClient {
+    if (staticEntry !== undefined) return staticEntry;
+    if (config.apiKey.kind !== 'per-request') throw new Error('unreachable');
+    const key: unknown = config.apiKey.select(req);
+    // A function key is only seen per request, so its checks run here, still as config errors.
+    checkApiKeyFormat(key, 'the key returned by apiKey(req)');
+    checkLiveKeyTransport(key, publicUrl, apiBaseUrl);
+    return clientFor(key);
+  }
+
+  function forRecord(record: PaymentRecord, req?: Request): PayClient {
+    const known = record.accountId === undefined ? undefined : byAccount.get(record.accountId);
+    if (known !== undefined) return known;
+    if (req !== undefined) return forRequest(req).client;
+    if (staticEntry !== undefined) return staticEntry.client;
+    // One configured key is the account's current key, even if it was rotated since.
+    const [onlyKey, ...others] = config.reconcile.apiKeys;
+    if (onlyKey !== undefined && others.length === 0) return clientFor(onlyKey).client;
+    throw new PayConfigError(
+      'ERR_PAY_API_KEY',
+      'a pending payment was made with an API key that is not in reconcile.apiKeys; list every key apiKey(req) can return',
+    );
+  }
+
+  return { staticClient: staticEntry?.client, forRequest, forRecord };
+}

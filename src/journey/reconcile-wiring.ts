@@ -1,0 +1,59 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { PayConfigError } from '../config-error.js';
+import { createReconcileTimer, reconcilePending } from '../reconcile/index.js';
+import type { ReconcileDeps, ReconcileRunOptions, ReconcileSummary } from '../reconcile/index.js';
+import type { JourneyContext } from './context.js';
+import { readPayment } from './observe.js';
+import { settlePayment } from './settle.js';
+
+export interface JourneyReconciler {
+  run(options?: ReconcileRunOptions): Promise<ReconcileSummary>;
+  /** Stops the timer, if any, waiting for a run in flight. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires reconciliation to the journey's own parts: the same store, the client of the account
+ * that made each payment, and the same exactly-once settlement as the return route.
+ */
+export function createJourneyReconciler(ctx: JourneyContext): JourneyReconciler {
+  const { config } = ctx;
+  const sleep = config.sleep ?? ((ms: number) => delay(ms, undefined, { ref: false }));
+  const { onStale } = config.reconcile;
+
+  const deps: ReconcileDeps = {
+    store: ctx.store,
+    fetchPayment: async (record) => {
+      const read = await readPayment(ctx, ctx.clients.forRecord(record), record);
+      if (!read.ok) throw read.error;
+      return read.payment;
+    },
+    settle: (payment, classification) =>
+      settlePayment(ctx.settleDeps, payment, classification, 'reconcile'),
+    logger: ctx.logger,
+    fingerprint: ctx.fingerprint,
+    now: config.now,
+    sleep,
+    ...(onStale === undefined ? {} : { onStale }),
+  };
+
+  async function run(options?: ReconcileRunOptions): Promise<ReconcileSummary> {
+    if (config.reconcile.apiKeys.length === 0) {
+      throw new PayConfigError(
+        'ERR_PAY_MISSING_OPTION',
+        'reconcile.apiKeys is required when apiKey is a function: list every key that may have created a payment',
+      );
+    }
+    return reconcilePending(deps, { ...config.reconcile.runOptions, ...options });
+  }
+
+  const timer =
+    config.reconcile.everyMinutes === undefined
+      ? undefined
+      : createReconcileTimer((signal) => run({ signal }), {
+          everyMinutes: config.reconcile.everyMinutes,
+          logger: ctx.logger,
+        });
+
+  return { run, stop: async () => timer?.stop() };
+}

@@ -1,0 +1,216 @@
+import { Router } from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import type { PaymentRecord } from '../store/types.js';
+import { cancelJourneyPayment } from './cancel.js';
+import type { OutcomeReason } from './classify.js';
+import type { JourneyContext } from './context.js';
+import { readCookieValues, serializePaymentCookie } from './cookie-header.js';
+import { resolveOutcomeHandlers, sendPage } from './default-outcomes.js';
+import { missingResult, observePayment } from './observe.js';
+import type { PaymentDetails } from './options.js';
+import { forbiddenPage } from './pages.js';
+import { isSafeMountPath } from './resolve-options.js';
+import type { PaymentResult } from './result.js';
+import { isCrossSiteRequest } from './same-origin.js';
+import { RETURN_ID_FORMAT, normalisePaymentDetails, planStart } from './start.js';
+
+/** Thrown by `journey.cancel(req)` for a request from another site; Express answers 403. */
+export class CrossSiteRequestError extends Error {
+  override readonly name = 'CrossSiteRequestError';
+  readonly status = 403;
+  readonly statusCode = 403;
+  constructor() {
+    super('govuk-pay-express: refused a cross-site request to cancel a payment');
+  }
+}
+
+export interface JourneyRouter {
+  router: Router;
+  start(req: Request, res: Response, overrides?: Partial<PaymentDetails>): Promise<void>;
+  cancel(req: Request): Promise<PaymentResult>;
+}
+
+type CookieRead = { record: PaymentRecord } | { reason: OutcomeReason };
+
+/** The Express glue: the only code here that touches req and res. */
+export function createJourneyRouter(ctx: JourneyContext): JourneyRouter {
+  const { config, logger } = ctx;
+  const handlers = resolveOutcomeHandlers(config);
+  const cookieMaxAgeMs = config.cookie.maxAgeMinutes * 60_000;
+  let learnedMountPath: string | undefined;
+
+  /** The mount path of a request through the router, remembered for `.start()` elsewhere. */
+  function routerMountPath(req: Request): string {
+    if (config.mountPath !== undefined) return config.mountPath;
+    const mountPath = req.baseUrl.replace(/\/+$/, '');
+    if (mountPath !== '' && !isSafeMountPath(mountPath)) {
+      throw new Error(
+        'govuk-pay-express: the mount path has characters a cookie Path cannot carry; set the mountPath option',
+      );
+    }
+    learnedMountPath ??= mountPath;
+    return mountPath;
+  }
+
+  function serviceRouteMountPath(): string {
+    const mountPath = config.mountPath ?? learnedMountPath;
+    if (mountPath === undefined) {
+      throw new Error(
+        "govuk-pay-express: journey.start() was called before any request reached the journey router, so its mount path is unknown; set the mountPath option, e.g. mountPath: '/payment'",
+      );
+    }
+    return mountPath;
+  }
+
+  function readPaymentCookie(req: Request): CookieRead {
+    const values = readCookieValues(req.headers.cookie, config.cookie.name);
+    if (values.length === 0) return { reason: 'no_cookie' };
+    for (const value of values) {
+      const record = ctx.sealer.unseal(value);
+      if (record !== undefined) return { record };
+    }
+    return { reason: 'invalid_cookie' };
+  }
+
+  function setPaymentCookie(res: Response, record: PaymentRecord, mountPath: string): void {
+    res.append(
+      'Set-Cookie',
+      serializePaymentCookie(config.cookie.name, ctx.sealer.seal(record, cookieMaxAgeMs), {
+        path: mountPath === '' ? '/' : mountPath,
+        maxAgeSeconds: config.cookie.maxAgeMinutes * 60,
+        secure: config.cookie.secure,
+      }),
+    );
+  }
+
+  async function dispatch(req: Request, res: Response, result: PaymentResult): Promise<void> {
+    logger.info(
+      {
+        outcome: result.outcome,
+        ...(result.reason === undefined ? {} : { reason: result.reason }),
+        ...(result.payment === undefined
+          ? {}
+          : { payment: ctx.fingerprint(result.payment.payment_id) }),
+        firstVisit: result.firstVisit,
+      },
+      'govuk-pay-express: showing the outcome',
+    );
+    // Outcome pages describe one citizen's payment: never cache them, never leak the URL onward.
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Referrer-Policy', 'same-origin');
+    await handlers[result.outcome](req, res, result);
+  }
+
+  function refuseCrossSite(req: Request, res: Response): boolean {
+    if (!isCrossSiteRequest(req.headers, config.publicOrigin)) return false;
+    logger.warn({ path: req.path }, 'govuk-pay-express: refused a cross-site request');
+    sendPage(res, forbiddenPage());
+    return true;
+  }
+
+  async function runStart(
+    req: Request,
+    res: Response,
+    overrides: Partial<PaymentDetails> | undefined,
+    mountPath: string,
+  ): Promise<void> {
+    if (refuseCrossSite(req, res)) return;
+    const given = normalisePaymentDetails(await config.createPayment(req));
+    const details =
+      overrides === undefined ? given : normalisePaymentDetails({ ...given, ...overrides });
+    const cookie = readPaymentCookie(req);
+    const existing = 'record' in cookie ? cookie.record : undefined;
+
+    const plan = await planStart(ctx, req, details, existing, mountPath);
+    if (plan.kind === 'outcome') {
+      await dispatch(req, res, plan.result);
+      return;
+    }
+    setPaymentCookie(res, plan.record, mountPath);
+    res.setHeader('Cache-Control', 'no-store');
+    // Set directly: res.redirect would echo the single-use next_url into an HTML body.
+    res.status(303).setHeader('Location', plan.location);
+    res.end();
+  }
+
+  async function runReturn(req: Request, res: Response, found: CookieRead): Promise<void> {
+    if ('reason' in found) {
+      await dispatch(req, res, missingResult(found.reason));
+      return;
+    }
+    const client = ctx.clients.forRecord(found.record, req);
+    await dispatch(req, res, await observePayment(ctx, client, found.record));
+  }
+
+  async function cancel(req: Request): Promise<PaymentResult> {
+    if (isCrossSiteRequest(req.headers, config.publicOrigin)) throw new CrossSiteRequestError();
+    const found = readPaymentCookie(req);
+    if ('reason' in found) return missingResult(found.reason);
+    const client = ctx.clients.forRecord(found.record, req);
+    return cancelJourneyPayment(ctx, client, found.record);
+  }
+
+  const router = Router();
+
+  router.post(
+    '/start',
+    route(async (req, res) => runStart(req, res, undefined, routerMountPath(req))),
+  );
+
+  if (config.match === 'cookie') {
+    router.get(
+      '/return',
+      route(async (req, res) => {
+        routerMountPath(req);
+        await runReturn(req, res, readPaymentCookie(req));
+      }),
+    );
+  } else {
+    router.get(
+      '/return/:returnId',
+      route(async (req, res) => {
+        routerMountPath(req);
+        const returnId = req.params.returnId;
+        const record =
+          typeof returnId === 'string' && RETURN_ID_FORMAT.test(returnId)
+            ? await ctx.store.getReturnId(returnId)
+            : undefined;
+        await runReturn(
+          req,
+          res,
+          record === undefined ? { reason: 'unknown_return_id' } : { record },
+        );
+      }),
+    );
+  }
+
+  router.post(
+    '/cancel',
+    route(async (req, res) => {
+      routerMountPath(req);
+      if (refuseCrossSite(req, res)) return;
+      await dispatch(req, res, await cancel(req));
+    }),
+  );
+
+  return {
+    router,
+    start: async (req, res, overrides) => runStart(req, res, overrides, serviceRouteMountPath()),
+    cancel,
+  };
+}
+
+/**
+ * Wraps an async route so that every failure, including a service handler's or `onSettled`'s,
+ * reaches Express's error handler: Express 4 would otherwise leave the rejection unhandled.
+ */
+function route(
+  handler: (req: Request, res: Response) => Promise<void>,
+): (req: Request, res: Response, next: NextFunction) => void {
+  return (req, res, next) => {
+    handler(req, res).catch((err: unknown) => {
+      // next(undefined) would carry on to the next route as if nothing had failed.
+      next(err ?? new Error('govuk-pay-express: a handler failed with no error value'));
+    });
+  };
+}

@@ -1,0 +1,24 @@
+import { accountFingerprint, createLogFingerprint } from '../../src/journey/fingerprint';
+
+describe('createLogFingerprint', () => {
+  it('is stable for one secret, differs by secret, and does not contain the id', () => {
+    const id = 'hu20sqlact5260q2nanm0q8u93';
+    const a = createLogFingerprint('a'.repeat(32));
+    const b = createLogFingerprint('b'.repeat(32));
+    expect(a(id)).toBe(a(id));
+    expect(a(id)).not.toBe(b(id));
+    expect(a(id)).not.toBe(a(`${id}x`));
+    expect(a(id)).toHaveLength(12);
+    expect(a(id)).not.toContain(id.slice(0, 6));
+  });
+});
+
+describe('accountFingerprint', () => {
+  it('names the account without containing the key', () => {
+    const key = `api_test_${'a1'.repeat(29)}`;
+    const fingerprint = accountFingerprint(key);
+    expect(fingerprint).toMatch(/^acct_[A-Za-z0-9_-]{16}$/);
+    expect(fingerprint).toBe(accountFingerprint(key));
+    expect(fingerprint).not.toBe(accountFingerprint(`${key}b`));
+  });
+});
