@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import type { CommandIo } from './simulator/command.js';
+import { runReportCommand } from './report/index.js';
 import { runSimulatorCommand } from './simulator/command.js';
 
 interface CliCommand {
@@ -10,7 +11,17 @@ interface CliCommand {
 /** The `govuk-pay-express <command>` table. */
 const COMMANDS: Readonly<Record<string, CliCommand>> = {
   simulator: { summary: 'run the offline GOV.UK Pay simulator', run: runSimulatorCommand },
-  // report: { summary: '…', run: runReportCommand },  ← the `report` command goes here.
+  report: {
+    summary: 'stream payments or refunds in a date range to stdout as CSV or JSON',
+    // The report streams rows with backpressure, so it writes to the process streams directly.
+    run: (args) =>
+      runReportCommand(args, {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        env: process.env,
+        isTTY: process.stderr.isTTY === true,
+      }),
+  },
 };
 
 export const CLI_USAGE = `Usage: govuk-pay-express <command> [options]
