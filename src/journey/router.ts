@@ -151,6 +151,15 @@ export function createJourneyRouter(ctx: JourneyContext): JourneyRouter {
   }
 
   const router = Router();
+  // Any request passing through (even one for the service's own route under the mount) teaches
+  // the mount path, so `.start()` called from such a route knows where the journey lives.
+  router.use((req, _res, next) => {
+    if (config.mountPath === undefined && learnedMountPath === undefined) {
+      const mountPath = req.baseUrl.replace(/\/+$/, '');
+      if (mountPath === '' || isSafeMountPath(mountPath)) learnedMountPath = mountPath;
+    }
+    next();
+  });
 
   router.post(
     '/start',

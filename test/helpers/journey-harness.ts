@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { payJourney } from '../../src/journey/pay-journey';
+import { MemoryStore } from '../../src/store';
 import type { PayJourney } from '../../src/journey/pay-journey';
 import type { PayJourneyOptions, PaymentDetails } from '../../src/journey/options';
 import type { PaymentResult, SettledResult } from '../../src/journey/result';
@@ -65,6 +66,17 @@ export interface JourneyHarness {
   payWithCard(browser: Browser, card?: string): Promise<BrowserResponse>;
   /** Ids of payments the simulator holds, newest first. */
   paymentIds(): string[];
+  /** The store the journey uses (shared across redeploys). */
+  store: MemoryStore;
+  /** Every request the simulator received, API and hosted pages alike, in order. */
+  simulatorRequests: { method: string; path: string; authorization: string | undefined }[];
+  /** How many API calls reached the simulator, optionally of one method. */
+  apiCalls(method?: string): number;
+  /**
+   * Replaces the journey with a new one built with these options on top of the harness's (a
+   * redeploy with new settings, such as rotated secrets). The store and simulator are kept.
+   */
+  redeploy(options: Partial<PayJourneyOptions>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -93,9 +105,20 @@ export function renderedOutcome(response: BrowserResponse): RenderedOutcome {
 export async function startJourneyHarness(options: HarnessOptions = {}): Promise<JourneyHarness> {
   const mount = options.mount ?? MOUNT;
   const simulator = createSimulator({ rateLimit: false, ...options.simulator });
-  const running = await simulator.listen(0);
-  const simulatorUrl = running.url;
+  // The simulator behind a recording server of ours, so tests can prove what reached it.
+  const simulatorRequests: JourneyHarness['simulatorRequests'] = [];
+  const simulatorServer = http.createServer((req, res) => {
+    simulatorRequests.push({
+      method: req.method ?? '',
+      path: req.url ?? '',
+      authorization: req.headers.authorization,
+    });
+    simulator.app(req, res);
+  });
+  await new Promise<void>((resolve) => simulatorServer.listen(0, '127.0.0.1', resolve));
+  const simulatorUrl = `http://127.0.0.1:${(simulatorServer.address() as AddressInfo).port}`;
   const apiKey = generateTestApiKey();
+  const store = new MemoryStore({ now: () => simulator.clock.now() });
 
   // The app exists before its routes, since publicUrl needs the server's port first.
   const app = express();
@@ -157,7 +180,7 @@ export async function startJourneyHarness(options: HarnessOptions = {}): Promise
               expiryMonth: '12',
               expiryYear: String(new Date(simulator.clock.now()).getUTCFullYear() + 3),
               cardholderName: 'Test Citizen',
-              cvc: card.length === 15 ? '1234' : '123',
+              cvc: /^3[47]/.test(card) ? '1234' : '123',
               email: 'simulate-delivered@notifications.service.gov.uk',
             }
           : {};
@@ -179,11 +202,23 @@ export async function startJourneyHarness(options: HarnessOptions = {}): Promise
       return harness.payOnHostedPages(browser, started.location, card);
     },
     paymentIds: () => simulator.payments.list().map((p) => p.payment_id),
+    store,
+    simulatorRequests,
+    apiCalls: (method) =>
+      simulatorRequests.filter(
+        (r) => r.path.startsWith('/v1/') && (method === undefined || r.method === method),
+      ).length,
+    redeploy: async (overrides) => {
+      await harness.journey.close();
+      harness.journey = buildJourney(overrides);
+    },
     close: async () => {
       await harness.journey.close();
+      store.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await running.close();
+      simulatorServer.closeAllConnections();
+      await new Promise<void>((resolve) => simulatorServer.close(() => resolve()));
     },
   };
 
@@ -191,34 +226,40 @@ export async function startJourneyHarness(options: HarnessOptions = {}): Promise
     return new URL(url).origin === simulatorUrl;
   }
 
-  harness.journey = payJourney({
-    apiKey,
-    apiBaseUrl: simulatorUrl,
-    publicUrl,
-    cookie: { secrets: [COOKIE_SECRET], name: COOKIE_NAME, secure: false },
-    nextUrlHosts: [new URL(simulatorUrl).host],
-    createPayment: () => {
-      harness.createPaymentCalls += 1;
-      return { ...harness.payment };
-    },
-    outcomes: { success: render, failed: render },
-    onSettled: (result) => {
-      settled.push(result);
-    },
-    logger,
-    timeoutMs: 500,
-    maxRetries: 2,
-    sleep: () => Promise.resolve(),
-    now: () => simulator.clock.now(),
-    ...options.journey,
-  });
+  const buildJourney = (overrides: Partial<PayJourneyOptions>): PayJourney =>
+    payJourney({
+      apiKey,
+      apiBaseUrl: simulatorUrl,
+      publicUrl,
+      cookie: { secrets: [COOKIE_SECRET], name: COOKIE_NAME, secure: false },
+      nextUrlHosts: [new URL(simulatorUrl).host],
+      createPayment: () => {
+        harness.createPaymentCalls += 1;
+        return { ...harness.payment };
+      },
+      outcomes: { success: render, failed: render },
+      onSettled: (result) => {
+        settled.push(result);
+      },
+      logger,
+      timeoutMs: 500,
+      maxRetries: 2,
+      sleep: () => Promise.resolve(),
+      now: () => simulator.clock.now(),
+      store,
+      ...options.journey,
+      ...overrides,
+    });
+  harness.journey = buildJourney({});
 
-  app.use(mount, harness.journey);
-  // The service's own routes, using the journey's methods.
-  app.post('/apply/pay', (req, res, next) => {
+  // Through a closure, so a redeploy swaps the journey under the same app.
+  app.use(mount, (req, res, next) => harness.journey(req, res, next));
+  // The service's own routes, using the journey's methods. They sit under the mount path, since
+  // the payment cookie's Path is the mount path.
+  app.post(`${mount}/own/pay`, (req, res, next) => {
     harness.journey.start(req, res, { description: 'Licence fee (own route)' }).catch(next);
   });
-  app.post('/apply/cancel', (req, res, next) => {
+  app.post(`${mount}/own/cancel`, (req, res, next) => {
     harness.journey
       .cancel(req)
       .then((result) => render(req, res, result))
