@@ -1,0 +1,84 @@
+import { parseReportArgs, REPORT_USAGE, ReportUsageError } from '../../src/report';
+
+const RANGE = ['--from', '2024-03-01', '--to', '2024-03-31'];
+
+function args(argv: string[]) {
+  const parsed = parseReportArgs(argv);
+  if (parsed.help) throw new Error('help');
+  return parsed.args;
+}
+
+describe('parseReportArgs', () => {
+  it('fills in defaults and converts dates to GOV.UK Pay format, --to inclusive of its day', () => {
+    expect(args(RANGE)).toEqual({
+      fromDate: '2024-03-01T00:00:00Z',
+      toDate: '2024-04-01T00:00:00Z',
+      format: 'csv',
+      refunds: false,
+      pageSize: 500,
+    });
+  });
+
+  it('takes every option, in --flag value and --flag=value forms', () => {
+    expect(
+      args([
+        '--from=2024-03-01T10:00:00Z',
+        '--to',
+        '2024-03-01T12:00:00+01:00',
+        '--state',
+        'success',
+        '--reference=LIC-9',
+        '--format',
+        'json',
+        '--page-size',
+        '20',
+      ]),
+    ).toEqual({
+      fromDate: '2024-03-01T10:00:00Z',
+      toDate: '2024-03-01T11:00:00Z',
+      state: 'success',
+      reference: 'LIC-9',
+      format: 'json',
+      refunds: false,
+      pageSize: 20,
+    });
+    expect(args([...RANGE, '--refunds'])).toMatchObject({ refunds: true });
+  });
+
+  it('answers --help and -h with help', () => {
+    expect(parseReportArgs(['--help'])).toEqual({ help: true });
+    expect(parseReportArgs(['-h'])).toEqual({ help: true });
+    expect(REPORT_USAGE).toContain('--from DATE');
+  });
+
+  it.each([
+    [[], /--from and --to are required/],
+    [['--from', '2024-03-01'], /--from and --to are required/],
+    [['--from', '2024-03-10', '--to', '2024-03-01'], /--from .* must be before --to/],
+    [['--from', '2024-03-01T10:00:00Z', '--to', '2024-03-01T10:00:00Z'], /must be before/],
+    [
+      ['--from', '2024-03-32', '--to', '2024-04-01'],
+      /--from "2024-03-32" is not a real calendar date/,
+    ],
+    [['--from', '1/3/2024', '--to', '2024-04-01'], /--from "1\/3\/2024" is not a date/],
+    [[...RANGE, '--state', 'capturable'], /capturable/],
+    [
+      [...RANGE, '--state', 'paid'],
+      /--state must be one of created, started, submitted, success, failed, cancelled, error/,
+    ],
+    [[...RANGE, '--format', 'xlsx'], /--format must be csv or json/],
+    [[...RANGE, '--page-size', '501'], /--page-size/],
+    [[...RANGE, '--page-size', '0'], /--page-size/],
+    [[...RANGE, '--page-size', '2.5'], /--page-size/],
+    [[...RANGE, '--refunds', '--state', 'success'], /cannot search refunds by --state/],
+    [[...RANGE, '--reference', 'x'.repeat(256)], /--reference must be 1 to 255/],
+    [[...RANGE, '--from', '2024-01-01'], /--from is given twice/],
+    [[...RANGE, '--verbose'], /unknown option --verbose/],
+    [[...RANGE, 'extra'], /unexpected argument "extra"/],
+    [['--from', '--to', '2024-03-01'], /--from needs a value/],
+    [[...RANGE, '--refunds=yes'], /--refunds takes no value/],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseReportArgs(argv)).toThrow(ReportUsageError);
+    expect(() => parseReportArgs(argv)).toThrow(message);
+  });
+});
