@@ -31,7 +31,6 @@ export function describeBrowser(name: string, body: () => void): void {
     return;
   }
   describe.skip(`${name} (skipped: ${CHROMIUM} not found; run apt-get install chromium)`, body);
-  // eslint-disable-next-line no-console
   console.warn(
     `Browser tests skipped: ${CHROMIUM} is not installed (apt-get install -y chromium).`,
   );
@@ -140,6 +139,8 @@ export async function newPage(
     if (response.status() >= 400) problems.list.push(`${response.status()} ${request.url()}`);
   });
   page.on('requestfailed', (request) => {
+    // A load cut short by the next navigation (an icon, say) is not a fault.
+    if (request.failure()?.errorText === 'net::ERR_ABORTED') return;
     problems.list.push(`failed ${request.url()}: ${request.failure()?.errorText ?? ''}`);
   });
   page.on('pageerror', (err) => problems.list.push(`pageerror: ${err.message}`));

@@ -1,0 +1,191 @@
+/**
+ * axe-core in chromium on every demo page and every simulator page the citizen can reach, in
+ * English and Welsh: no serious or critical violation (GOV.UK services must meet WCAG 2.2 AA).
+ * The context bypasses CSP only so that axe can be injected; the journey tests run under it.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { RunningDemo } from './support';
+import {
+  CARDS,
+  describeBrowser,
+  fillApplication,
+  formatViolations,
+  heading,
+  launchBrowser,
+  newPage,
+  newPayments,
+  paymentIds,
+  payWithCard,
+  pressPay,
+  seriousViolations,
+  startDemo,
+} from './support';
+
+describeBrowser('accessibility of every page (axe-core)', () => {
+  let browser: Browser;
+  let running: RunningDemo;
+  let context: BrowserContext;
+  let page: Page;
+  const checked: string[] = [];
+  const failures: string[] = [];
+
+  beforeAll(async () => {
+    [browser, running] = await Promise.all([launchBrowser(), startDemo()]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await running?.close();
+  });
+
+  beforeEach(async () => {
+    checked.length = 0;
+    failures.length = 0;
+    ({ context, page } = await newPage(browser, { bypassCSP: true }));
+  });
+
+  afterEach(async () => {
+    await context.close();
+  });
+
+  const base = (): string => running.url;
+  const simulator = () => running.demo.simulator;
+  const simulatorUrl = (): string => running.demo.simulatorUrl;
+
+  /** Runs axe on the page as it is now; `expected` guards against checking the wrong page. */
+  async function audit(name: string, expected: string | RegExp): Promise<void> {
+    const title = await heading(page);
+    if (typeof expected === 'string') expect(title).toBe(expected);
+    else expect(title).toMatch(expected);
+    const violations = await seriousViolations(page);
+    checked.push(name);
+    if (violations.length > 0)
+      failures.push(formatViolations(`${name} (${page.url()})`, violations));
+  }
+
+  function expectNoFailures(): void {
+    if (failures.length > 0) console.error(failures.join('\n\n'));
+    expect(failures).toEqual([]);
+  }
+
+  test('the English journey: questions, errors, GOV.UK Pay pages, every outcome page', async () => {
+    await page.goto(`${base()}/`);
+    await audit('start', 'Pay for a resident parking permit');
+
+    await page.getByRole('button', { name: 'Start now' }).click();
+    await audit('vehicle registration', 'What is your vehicle registration number?');
+    await page.getByRole('button', { name: 'Continue', exact: true }).click();
+    await audit('vehicle registration, error', 'What is your vehicle registration number?');
+    expect(await page.locator('.govuk-error-summary').count()).toBe(1);
+
+    await page.locator('#vehicle-registration').fill('CU57 ABC');
+    await page.getByRole('button', { name: 'Continue', exact: true }).click();
+    await audit('permit length', 'How long do you want the permit for?');
+    await page.getByRole('button', { name: 'Continue', exact: true }).click();
+    await audit('permit length, error', 'How long do you want the permit for?');
+    await page.locator('input[name="months"][value="3"]').check();
+    await page.getByRole('button', { name: 'Continue', exact: true }).click();
+    await audit('check answers', 'Check your answers before paying');
+
+    await pressPay(page, simulatorUrl());
+    await audit('GOV.UK Pay card details', 'Enter card details');
+    await page.getByRole('button', { name: 'Continue', exact: true }).click();
+    await audit('GOV.UK Pay card details, errors', 'Enter card details');
+    await page.locator('#card-no').fill(CARDS.good);
+    await page.locator('#expiry-month').fill('12');
+    await page.locator('#expiry-year').fill(String(new Date().getUTCFullYear() + 3));
+    await page.locator('#cardholder-name').fill('Ann Example');
+    await page.locator('#cvc').fill('123');
+    if ((await page.locator('#email').count()) > 0)
+      await page.locator('#email').fill('ann@example.com');
+    await page.getByRole('button', { name: 'Continue', exact: true }).click();
+    await audit('GOV.UK Pay confirm', 'Confirm your payment');
+    await page.getByRole('button', { name: 'Confirm payment' }).click();
+    await audit('confirmation', 'Payment complete');
+
+    // A new application for each failure page.
+    await page.getByRole('button', { name: 'Apply for another permit' }).click();
+    await audit(
+      'vehicle registration, new application',
+      'What is your vehicle registration number?',
+    );
+    await fillApplication(page, base());
+    await pressPay(page, simulatorUrl());
+    await payWithCard(page, CARDS.declined);
+    await audit('declined', 'Your payment was declined');
+
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.getByRole('button', { name: 'Cancel payment' }).click();
+    await audit('cancelled by the citizen', 'You cancelled your payment');
+
+    await page.getByRole('button', { name: 'Try again' }).click();
+    simulator().clock.advance(91 * 60 * 1000);
+    await page.reload();
+    await audit('expired', 'Your payment session expired');
+
+    const before = paymentIds(simulator());
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.waitForURL(`${simulatorUrl()}/pay/**`);
+    const [payment] = newPayments(simulator(), before);
+    simulator().cancelByService(payment!.payment_id);
+    await page.goto(`${base()}/payment/return`);
+    await audit('cancelled by the service', 'Your payment was cancelled');
+
+    await page.goto(`${base()}/check-answers`);
+    await pressPay(page, simulatorUrl());
+    await payWithCard(page, CARDS.providerError);
+    await audit('provider error', 'Sorry, there was a problem with your payment');
+
+    const removeFault = simulator().faults.inject({
+      route: 'createPayment',
+      times: 1,
+      fault: { kind: 'status', status: 503 },
+    });
+    await page.getByRole('button', { name: 'Try again' }).click();
+    removeFault();
+    await audit('GOV.UK Pay unavailable', 'Sorry, GOV.UK Pay is unavailable');
+
+    await page.goto(`${base()}/check-answers`);
+    await pressPay(page, simulatorUrl());
+    const removeReadFault = simulator().faults.inject({
+      route: 'getPayment',
+      times: 1,
+      fault: { kind: 'status', status: 500 },
+    });
+    await page.goto(`${base()}/payment/return`);
+    removeReadFault();
+    await audit('unconfirmed', 'We could not confirm your payment');
+
+    await page.goto(`${base()}/no-such-page`);
+    await audit('page not found', 'Page not found');
+
+    await context.clearCookies();
+    await page.goto(`${base()}/payment/return`);
+    await audit('payment not found', 'We could not find your payment');
+
+    expectNoFailures();
+    expect(checked).toHaveLength(22);
+  });
+
+  test('the Welsh journey: questions, errors, GOV.UK Pay pages and outcome pages in Welsh', async () => {
+    await page.goto(`${base()}/?lang=cy`);
+    expect(await page.locator('html').getAttribute('lang')).toBe('cy');
+    await audit('Welsh start', 'Talu am drwydded parcio i breswylwyr');
+    await page.getByRole('button', { name: 'Dechrau nawr' }).click();
+    await page.getByRole('button', { name: 'Parhau', exact: true }).click();
+    await audit('Welsh vehicle registration, error', 'Beth yw rhif cofrestru eich cerbyd?');
+
+    await fillApplication(page, base(), {}, 'cy');
+    await audit('Welsh check answers', 'Gwiriwch eich atebion cyn talu');
+    await pressPay(page, simulatorUrl(), 'cy');
+    await audit('Welsh GOV.UK Pay card details', 'Rhowch fanylion y cerdyn');
+    await payWithCard(page, CARDS.declined, 'cy');
+    await audit('Welsh declined', 'Cafodd eich taliad ei wrthod');
+    await page.getByRole('button', { name: 'Rhoi cynnig arall arni' }).click();
+    await payWithCard(page, CARDS.good, 'cy');
+    await audit('Welsh confirmation', 'Taliad wedi’i gwblhau');
+
+    expectNoFailures();
+    expect(checked).toHaveLength(7);
+  });
+});
