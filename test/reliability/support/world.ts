@@ -3,10 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { runInThisContext } from 'node:vm';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
-import { payJourney } from '../../../src/journey/pay-journey';
-import type { PayJourney } from '../../../src/journey/pay-journey';
-import type { PayJourneyOptions } from '../../../src/journey/options';
-import type { PaymentResult, SettledResult } from '../../../src/journey/result';
+import { payJourney } from '../../../src/journey';
+import type {
+  PayJourney,
+  PayJourneyOptions,
+  PaymentResult,
+  SettledResult,
+} from '../../../src/journey';
 import { createSimulator, generateTestApiKey } from '../../../src/simulator';
 import type { Simulator } from '../../../src/simulator';
 import { CapturingLogger } from '../../helpers/capturing-logger';
