@@ -209,14 +209,18 @@ async function createDemoApp(options) {
   // Express needs all four parameters to see an error handler.
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
   app.use((err, req, res, next) => {
-    logger.error(
-      { err: typeof err?.toJSON === 'function' ? err.toJSON() : String(err) },
-      'request failed',
-    );
     if (res.headersSent) return res.destroy();
     const t = res.locals.t ?? ((key) => translate('en', key));
     if (!res.locals.t) Object.assign(res.locals, { lang: 'en', t, serviceName: t('service.name') });
-    return res.status(500).render('error.njk', {
+    // Errors with a client status (a missing asset, a body too large) are not server faults.
+    const status = Number(err?.status ?? err?.statusCode);
+    if (status === 404) return res.status(404).render('not-found.njk');
+    const clientError = status >= 400 && status < 500;
+    if (!clientError) {
+      const detail = typeof err?.toJSON === 'function' ? err.toJSON() : String(err);
+      logger.error({ err: detail }, 'request failed');
+    }
+    return res.status(clientError ? status : 500).render('error.njk', {
       title: t('error.generic.title'),
       text: t('error.generic.text'),
     });
