@@ -1,0 +1,179 @@
+// Reconciliation benchmark: N abandoned payments, reconciled by journey.reconcile() against the
+// simulator, which runs in a child process so the figures are the reconciling process's own.
+//
+//   npm run build && node bench/reconcile.mjs [--payments 10000] [--rate 500] [--concurrency 16]
+//
+// Prints one JSON object. Checks, from issue 5: the run takes within 10% of what ratePerSecond
+// allows, peak RSS stays under 150 MB, and no payment is missed (every one settled exactly once).
+// GOVUK_PAY_DIST points at another build (default: dist/cjs next to this folder).
+import { fork } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const here = fileURLToPath(import.meta.url);
+const dist = resolve(process.env.GOVUK_PAY_DIST ?? resolve(here, '../../dist/cjs'));
+const MINUTE = 60_000;
+
+function flag(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i === -1) return fallback;
+  const value = Number(process.argv[i + 1]);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
+  return value;
+}
+
+if (process.argv.includes('--child')) {
+  // The simulator, driven over IPC: complete payments as citizens would, move its clock.
+  const { createSimulator } = require(resolve(dist, 'simulator/index.js'));
+  const simulator = createSimulator({ rateLimit: false });
+  const running = await simulator.listen();
+  process.on('message', (msg) => {
+    if (msg.cmd === 'complete') {
+      for (const [id, action] of msg.items) simulator.completePayment(id, action);
+    } else if (msg.cmd === 'advance') {
+      simulator.clock.advance(msg.ms);
+    } else if (msg.cmd === 'exit') {
+      running.close().then(() => process.exit(0));
+      return;
+    }
+    process.send({ id: msg.id, rssMB: process.memoryUsage().rss / 2 ** 20 });
+  });
+  process.send({ ready: running.url });
+} else {
+  await main();
+}
+
+async function main() {
+  const payments = flag('payments', 10_000);
+  const ratePerSecond = flag('rate', 500);
+  const concurrency = flag('concurrency', 16);
+  const { payJourney, MemoryStore, PayClient } = require(resolve(dist, 'index.js'));
+  const { generateTestApiKey, TEST_CARDS } = require(resolve(dist, 'simulator/index.js'));
+
+  const child = fork(here, ['--child'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const replies = new Map();
+  let nextId = 0;
+  const url = await new Promise((ok) =>
+    child.on('message', (msg) => {
+      if (msg.ready) ok(msg.ready);
+      else replies.get(msg.id)?.(msg);
+    }),
+  );
+  const ask = (msg) =>
+    new Promise((ok) => {
+      const id = (nextId += 1);
+      replies.set(id, ok);
+      child.send({ ...msg, id });
+    });
+
+  // The service's clock follows the simulator's, which is moved past GOV.UK Pay's expiry.
+  let offset = 0;
+  const now = () => Date.now() + offset;
+  const apiKey = generateTestApiKey();
+  const store = new MemoryStore({ now });
+  const settledIds = new Set();
+  let settleCalls = 0;
+  const journey = payJourney({
+    apiKey,
+    apiBaseUrl: url,
+    publicUrl: 'http://127.0.0.1:3000',
+    cookie: { secrets: ['bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz'], secure: false },
+    createPayment: () => ({ amount: 100, reference: 'BENCH', description: 'Bench' }),
+    outcomes: { success: () => undefined, failed: () => undefined },
+    onSettled: (result) => {
+      settleCalls += 1;
+      settledIds.add(result.payment.payment_id);
+    },
+    store,
+    now,
+  });
+
+  // Seed: create through the API, record as pending (as `start` does), then play the citizens:
+  // 40% pay, 20% are declined, 10% cancel, 30% never finish and expire.
+  const seedStart = performance.now();
+  const client = new PayClient({ apiKey, apiBaseUrl: url });
+  const created = [];
+  const CREATE_CONCURRENCY = 16;
+  let cursor = 0;
+  await Promise.all(
+    Array.from({ length: CREATE_CONCURRENCY }, async () => {
+      while (cursor < payments) {
+        const i = (cursor += 1);
+        const payment = await client.createPayment({
+          amount: 100 + (i % 5000),
+          reference: `BENCH-${i}`,
+          description: `Bench payment ${i}`,
+          return_url: 'http://127.0.0.1:3000/payment/return',
+        });
+        store.savePending(
+          {
+            paymentId: payment.payment_id,
+            selfHref: payment._links.self.href,
+            reference: payment.reference,
+            amount: payment.amount,
+            createdAt: Date.parse(payment.created_date),
+          },
+          8 * 24 * 60 * MINUTE,
+        );
+        created.push(payment.payment_id);
+      }
+    }),
+  );
+  const items = created.map((id, i) => {
+    const r = i % 10;
+    if (r < 4) return [id, { card: TEST_CARDS.authorised[0] }];
+    if (r < 6) return [id, { card: TEST_CARDS.declined[0] }];
+    if (r < 7) return [id, { cancel: true }];
+    return undefined;
+  });
+  const toComplete = items.filter(Boolean);
+  for (let i = 0; i < toComplete.length; i += 500) {
+    await ask({ cmd: 'complete', items: toComplete.slice(i, i + 500) });
+  }
+  await ask({ cmd: 'advance', ms: 91 * MINUTE });
+  offset = 91 * MINUTE;
+  const seedSeconds = (performance.now() - seedStart) / 1000;
+
+  const rssBeforeMB = process.memoryUsage().rss / 2 ** 20;
+  const runStart = performance.now();
+  const summary = await journey.reconcile({ ratePerSecond, concurrency, olderThanMinutes: 60 });
+  const seconds = (performance.now() - runStart) / 1000;
+  const childStats = await ask({ cmd: 'advance', ms: 0 });
+
+  const stillPending = [...store.listPending(Number.MAX_SAFE_INTEGER)].length;
+  const allowedSeconds = (payments - 1) / ratePerSecond;
+  const result = {
+    payments,
+    ratePerSecond,
+    concurrency,
+    seedSeconds: round(seedSeconds),
+    durationSeconds: round(seconds),
+    allowedSeconds: round(allowedSeconds),
+    overAllowedPercent: round(((seconds - allowedSeconds) / allowedSeconds) * 100),
+    paymentsPerSecond: round(payments / seconds),
+    peakRssMB: round(process.resourceUsage().maxRSS / 1024),
+    rssBeforeRunMB: round(rssBeforeMB),
+    rssAfterRunMB: round(process.memoryUsage().rss / 2 ** 20),
+    simulatorRssMB: round(childStats.rssMB),
+    summary,
+    settledOnce: settleCalls === payments && settledIds.size === payments,
+    stillPendingInStore: stillPending,
+    node: process.version,
+  };
+  result.pass = {
+    withinTenPercentOfRate: Math.abs(result.overAllowedPercent) <= 10,
+    peakRssUnder150MB: result.peakRssMB < 150,
+    noPaymentMissed: result.settledOnce && stillPending === 0,
+  };
+  console.log(JSON.stringify(result, null, 2));
+  await journey.close();
+  await ask({ cmd: 'exit' }).catch(() => undefined);
+  child.kill();
+  process.exitCode = Object.values(result.pass).every(Boolean) ? 0 : 1;
+}
+
+function round(n) {
+  return Math.round(n * 100) / 100;
+}
