@@ -75,16 +75,8 @@ export function submitCard(payment: SimPayment, entry: CardEntry, now: number): 
     first_digits_card_number: digits.slice(0, 6),
     cardholder_name: entry.cardholderName,
     expiry_date: `${String(entry.expiryMonth).padStart(2, '0')}/${String(entry.expiryYear % 100).padStart(2, '0')}`,
-    billing_address:
-      prefilledAddress === undefined
-        ? null
-        : {
-            line1: prefilledAddress.line1 ?? null,
-            line2: prefilledAddress.line2 ?? null,
-            postcode: prefilledAddress.postcode ?? null,
-            city: prefilledAddress.city ?? null,
-            country: prefilledAddress.country ?? null,
-          },
+    // The address itself is NON_NULL in publicapi: unknown parts are left out.
+    billing_address: prefilledAddress === undefined ? null : { ...prefilledAddress },
     card_brand: cardBrand(digits),
     card_type: cardType(digits),
   };

@@ -1,7 +1,7 @@
 import axios from 'axios';
 import { PayConfigError } from '../../src/config-error';
 import { createSimulator, generateTestApiKey } from '../../src/simulator';
-import type { Harness } from './helpers';
+import type { Harness, Loose } from './helpers';
 import { paymentRequest, recorded, startSimulator } from './helpers';
 import { expectRecordedBodiesMatchSpec } from './spec';
 
@@ -56,7 +56,7 @@ describe('authentication by Bearer key', () => {
     expect((await h.get(`/v1/payments/${mine.payment_id}`)).status).toBe(404);
     expect((await h.post(`/v1/payments/${mine.payment_id}/cancel`)).status).toBe(404);
     const search = await h.get('/v1/payments');
-    expect(search.body.results.map((p: any) => p.payment_id)).not.toContain(mine.payment_id);
+    expect(search.body.results.map((p: Loose) => p.payment_id)).not.toContain(mine.payment_id);
   });
 });
 

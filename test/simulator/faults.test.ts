@@ -48,7 +48,7 @@ function raw(method: string, path: string, body?: string): Promise<RawResult> {
         },
       },
       (res) => {
-        result.status = res.statusCode;
+        if (res.statusCode !== undefined) result.status = res.statusCode;
         result.headers = res.headers;
         result.headersAt = performance.now() - started;
         res.setEncoding('utf8');

@@ -1,5 +1,5 @@
 import type { Payment } from '../../src/client/types';
-import type { Harness } from './helpers';
+import type { Harness, Loose } from './helpers';
 import { recorded, startSimulator } from './helpers';
 import { expectRecordedBodiesMatchSpec } from './spec';
 
@@ -236,7 +236,7 @@ describe('GET /v1/refunds (search)', () => {
       const res = await h2.get('/v1/refunds?display_size=2&page=2');
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ total: 5, count: 2, page: 2 });
-      expect(res.body.results.map((r: any) => r.refund_id)).toEqual([ids[2], ids[1]]);
+      expect(res.body.results.map((r: Loose) => r.refund_id)).toEqual([ids[2], ids[1]]);
       expect(res.body.results[0]).toMatchObject({
         payment_id: p.payment_id,
         settlement_summary: {},

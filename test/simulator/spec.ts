@@ -15,12 +15,12 @@ interface Operation {
 }
 interface Spec {
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, Record<string, any>> };
+  components: { schemas: Record<string, Record<string, unknown>> };
 }
 
 /** The documented wire exceptions, applied to a copy of the spec's components. */
 function patchWireExceptions(schemas: Spec['components']['schemas']): void {
-  const cardDetails = schemas.CardDetails as { properties: Record<string, any> };
+  const cardDetails = schemas.CardDetails as { properties: Record<string, unknown> };
   // FACTS.md §1: inside card_details every key is always present (JsonInclude ALWAYS), so
   // `billing_address: null` and `card_type: null` occur; the spec types them as non-null.
   cardDetails.properties.billing_address = {
@@ -37,7 +37,7 @@ function patchWireExceptions(schemas: Spec['components']['schemas']): void {
     cardDetails.properties[key] = { type: ['string', 'null'] };
   }
   // FACTS.md §16.15: next_url_post.params.chargeTokenId is a string, not an object.
-  (schemas.PostLink as { properties: Record<string, any> }).properties.params = {
+  (schemas.PostLink as { properties: Record<string, unknown> }).properties.params = {
     type: 'object',
     additionalProperties: { type: 'string' },
   };
