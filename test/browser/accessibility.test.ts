@@ -164,7 +164,7 @@ describeBrowser('accessibility of every page (axe-core)', () => {
     await audit('payment not found', 'We could not find your payment');
 
     expectNoFailures();
-    expect(checked).toHaveLength(22);
+    expect(checked).toHaveLength(20);
   });
 
   test('the Welsh journey: questions, errors, GOV.UK Pay pages and outcome pages in Welsh', async () => {
@@ -186,6 +186,6 @@ describeBrowser('accessibility of every page (axe-core)', () => {
     await audit('Welsh confirmation', 'Taliad wedi’i gwblhau');
 
     expectNoFailures();
-    expect(checked).toHaveLength(7);
+    expect(checked).toHaveLength(6);
   });
 });
