@@ -1,3 +1,6 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createPaymentCookieSealer } from '../../src/cookie';
 import { parseSetCookie } from '../helpers/browser';
 import {
   COOKIE_NAME,
@@ -150,6 +153,60 @@ describe('the payment cookie', () => {
         headers: { cookie: `${COOKIE_NAME}=${flip(good, 20)}; ${COOKIE_NAME}=${good}` },
       });
       expect(renderedOutcome(page).outcome).toBe('success');
+    });
+  });
+
+  describe('what the return trusts', () => {
+    beforeEach(async () => {
+      h = await startJourneyHarness();
+    });
+
+    it('ignores query parameters: the status comes from GOV.UK Pay alone', async () => {
+      const browser = h.browser();
+      await h.start(browser);
+      const page = await browser.get(
+        `${h.appUrl}${MOUNT}/return?status=success&payment_id=${h.paymentIds()[0]}&outcome=success`,
+      );
+      expect(page.status).toBe(303);
+      expect(h.settled).toEqual([]);
+    });
+
+    it('never follows a sealed self link off the API origin (reads by id at the API instead)', async () => {
+      const evilRequests: string[] = [];
+      const evil = http.createServer((req, res) => {
+        evilRequests.push(req.url ?? '');
+        res.end('{}');
+      });
+      await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
+      try {
+        const browser = h.browser();
+        await h.start(browser);
+        const id = h.paymentIds()[0] as string;
+        h.simulator.completePayment(id, { card: '4444333322221111' });
+        // Someone holding the secret (or a bug) seals a self link pointing elsewhere.
+        const sealer = createPaymentCookieSealer({
+          secrets: [COOKIE_SECRET],
+          cookieName: COOKIE_NAME,
+        });
+        const port = (evil.address() as AddressInfo).port;
+        const forged = sealer.seal(
+          {
+            paymentId: id,
+            selfHref: `http://127.0.0.1:${port}/v1/payments/${id}`,
+            reference: 'APP-0001',
+            amount: 2500,
+            createdAt: Date.now(),
+          },
+          60 * MINUTE,
+        );
+        browser.setCookieValue(COOKIE_NAME, forged);
+        const page = await browser.get(`${h.appUrl}${MOUNT}/return`);
+        expect(renderedOutcome(page).outcome).toBe('success');
+        expect(evilRequests).toEqual([]);
+      } finally {
+        evil.closeAllConnections();
+        await new Promise<void>((resolve) => evil.close(() => resolve()));
+      }
     });
   });
 

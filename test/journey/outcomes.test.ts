@@ -156,6 +156,16 @@ describe('outcomes through the real router and the simulator’s hosted pages', 
       expect(h.paymentIds()).toHaveLength(1);
     });
 
+    it('pending with a next_url outside nextUrlHosts: a page, never a redirect there', async () => {
+      const browser = h.browser();
+      await h.start(browser);
+      await h.redeploy({ nextUrlHosts: ['*.payments.service.gov.uk'] });
+      const page = await browser.get(`${h.appUrl}${MOUNT}/return`);
+      expect(page.status).toBe(200);
+      expect(page.headers.location).toBeUndefined();
+      expect(page.body).toContain('Your payment is not finished');
+    });
+
     it('unconfirmed: a 503 page that says not to pay again, and nothing settled', async () => {
       const browser = h.browser();
       const started = await h.start(browser);
