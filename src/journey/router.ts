@@ -39,7 +39,7 @@ export function createJourneyRouter(ctx: JourneyContext): JourneyRouter {
   const cookieMaxAgeMs = config.cookie.maxAgeMinutes * 60_000;
   let learnedMountPath: string | undefined;
 
-  /** The mount path of a request through the router, remembered for `.start()` elsewhere. */
+  /** The mount path of a request through the router. */
   function routerMountPath(req: Request): string {
     if (config.mountPath !== undefined) return config.mountPath;
     const mountPath = req.baseUrl.replace(/\/+$/, '');
@@ -48,7 +48,6 @@ export function createJourneyRouter(ctx: JourneyContext): JourneyRouter {
         'govuk-pay-express: the mount path has characters a cookie Path cannot carry; set the mountPath option',
       );
     }
-    learnedMountPath ??= mountPath;
     return mountPath;
   }
 
@@ -169,16 +168,12 @@ export function createJourneyRouter(ctx: JourneyContext): JourneyRouter {
   if (config.match === 'cookie') {
     router.get(
       '/return',
-      route(async (req, res) => {
-        routerMountPath(req);
-        await runReturn(req, res, readPaymentCookie(req));
-      }),
+      route(async (req, res) => runReturn(req, res, readPaymentCookie(req))),
     );
   } else {
     router.get(
       '/return/:returnId',
       route(async (req, res) => {
-        routerMountPath(req);
         const returnId = req.params.returnId;
         const record =
           typeof returnId === 'string' && RETURN_ID_FORMAT.test(returnId)
@@ -196,7 +191,6 @@ export function createJourneyRouter(ctx: JourneyContext): JourneyRouter {
   router.post(
     '/cancel',
     route(async (req, res) => {
-      routerMountPath(req);
       if (refuseCrossSite(req, res)) return;
       await dispatch(req, res, await cancel(req));
     }),

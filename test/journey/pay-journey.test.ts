@@ -91,6 +91,12 @@ describe('payJourney', () => {
     await journey.close();
   });
 
+  it('journey.reconcile() with a function apiKey and no reconcile.apiKeys says what to add', async () => {
+    const journey = payJourney(options({ apiKey: () => KEY }));
+    await expect(journey.reconcile()).rejects.toMatchObject({ code: 'ERR_PAY_MISSING_OPTION' });
+    await journey.close();
+  });
+
   it('close() closes the MemoryStore it made, but never a store it was given', async () => {
     const given = new MemoryStore();
     const close = jest.spyOn(given, 'close');
