@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { SettledResult } from '../../src/journey';
 import type { Fault, FaultRule } from '../../src/simulator';
+import { MemoryStore } from '../../src/store';
 import { TEST_CARDS } from '../../src/simulator';
 import { setCookies } from './support/http';
 import type { HttpAnswer } from './support/http';
@@ -101,15 +103,38 @@ async function startPayment(service: JourneyWorld): Promise<{ cookie: string; pa
   };
 }
 
+/**
+ * The service under a fault is two instances sharing one store and cookie secret: `faulty` has
+ * the short client timeout that the timeout faults exceed; `healthy` sets payments up and checks
+ * recovery with a generous timeout, so a slow moment on a busy machine cannot fail a cell.
+ */
+interface Service {
+  faulty: JourneyWorld;
+  healthy: JourneyWorld;
+  settled(): SettledResult[];
+  advance(ms: number): void;
+}
+
 /** Runs one cell with a fresh service (its own store), so cells cannot disturb each other. */
 async function cell(
   operation: Operation,
   faultName: string,
   fault: Fault,
-  body: (service: JourneyWorld, problems: string[]) => Promise<string>,
+  body: (service: Service, problems: string[]) => Promise<string>,
 ): Promise<void> {
   world.sim.faults.clear();
-  const service = await startJourneyWorld(world, { timeoutMs: TIMEOUT_MS });
+  const store = new MemoryStore();
+  const faulty = await startJourneyWorld(world, { timeoutMs: TIMEOUT_MS, store });
+  const healthy = await startJourneyWorld(world, { timeoutMs: 10_000, store });
+  const service: Service = {
+    faulty,
+    healthy,
+    settled: () => [...healthy.settled, ...faulty.settled],
+    advance: (ms) => {
+      faulty.advance(ms);
+      healthy.advance(ms);
+    },
+  };
   const problems: string[] = [];
   const escapedBefore = escapes.escaped.length;
   let answer = 'threw';
@@ -122,11 +147,13 @@ async function cell(
     // A latency or slow-body fault finishes its work after the client gave up: let it land
     // before the next cell counts payments.
     if (fault.kind === 'latency' || fault.kind === 'slow-body') await wait(fault.ms + 50);
-    if (service.errors.length > 0)
-      problems.push(
-        `${service.errors.length} error(s) reached Express: ${String(service.errors[0])}`,
-      );
-    await service.close();
+    const errors = [...faulty.errors, ...healthy.errors];
+    if (errors.length > 0) {
+      problems.push(`${errors.length} error(s) reached Express: ${String(errors[0])}`);
+    }
+    await faulty.close();
+    await healthy.close();
+    store.close();
   }
   if (escapes.escaped.length > escapedBefore)
     problems.push(`unhandled rejection: ${String(escapes.escaped[escapedBefore])}`);
@@ -148,7 +175,7 @@ describe('fault matrix', () => {
       await cell('start', name, fault, async (service, problems) => {
         const before = world.sim.payments.size;
         inject('createPayment', fault);
-        const answer = await service.http.request({
+        const answer = await service.faulty.http.request({
           method: 'POST',
           path: `${MOUNT}/start`,
           headers: SAME_ORIGIN,
@@ -165,10 +192,10 @@ describe('fault matrix', () => {
         expectProblem(problems, answer.headers.location === undefined, 'redirected somewhere');
         expectProblem(problems, !setCookies(answer).has(COOKIE_NAME), 'set a payment cookie');
         expectProblem(problems, created <= 1, `${created} payments created`);
-        expectProblem(problems, service.settled.length === 0, 'settled something');
+        expectProblem(problems, service.settled().length === 0, 'settled something');
         // Recovery: the next press of Pay works.
         world.sim.faults.clear();
-        const retry = await service.http.request({
+        const retry = await service.healthy.http.request({
           method: 'POST',
           path: `${MOUNT}/start`,
           headers: SAME_ORIGIN,
@@ -189,20 +216,26 @@ describe('fault matrix', () => {
     'return: $name gives unconfirmed 503 and settles nothing',
     async ({ name, fault }) => {
       await cell('return', name, fault, async (service, problems) => {
-        const { cookie, paymentId } = await startPayment(service);
+        const { cookie, paymentId } = await startPayment(service.healthy);
         world.sim.completePayment(paymentId, { card: TEST_CARDS.authorised[0] as string });
         inject('getPayment', fault);
-        const answer = await service.http.request({ path: `${MOUNT}/return`, headers: { cookie } });
-        const outcome = loggedOutcomes(service.logger).at(-1);
+        const answer = await service.faulty.http.request({
+          path: `${MOUNT}/return`,
+          headers: { cookie },
+        });
+        const outcome = loggedOutcomes(service.faulty.logger).at(-1);
         expectProblem(
           problems,
           answer.status === 503 && outcome === 'unconfirmed',
           `answered ${answer.status} ${outcome ?? ''}`,
         );
-        expectProblem(problems, service.settled.length === 0, 'settled while unconfirmed');
+        expectProblem(problems, service.settled().length === 0, 'settled while unconfirmed');
         // Recovery: the citizen refreshes once GOV.UK Pay is back, and is settled exactly once.
         world.sim.faults.clear();
-        const again = await service.http.request({ path: `${MOUNT}/return`, headers: { cookie } });
+        const again = await service.healthy.http.request({
+          path: `${MOUNT}/return`,
+          headers: { cookie },
+        });
         expectProblem(
           problems,
           json(again).outcome === 'success',
@@ -210,8 +243,8 @@ describe('fault matrix', () => {
         );
         expectProblem(
           problems,
-          service.settled.length === 1 && service.settled[0]?.outcome === 'success',
-          `settled ${service.settled.length} time(s) after recovery`,
+          service.settled().length === 1 && service.settled()[0]?.outcome === 'success',
+          `settled ${service.settled().length} time(s) after recovery`,
         );
         return `unconfirmed (${answer.status})`;
       });
@@ -223,22 +256,22 @@ describe('fault matrix', () => {
     'cancel: $name gives unconfirmed 503, never a false "cancelled"',
     async ({ name, fault }) => {
       await cell('cancel', name, fault, async (service, problems) => {
-        const { cookie, paymentId } = await startPayment(service);
+        const { cookie, paymentId } = await startPayment(service.healthy);
         // Both the cancel and the read after it are spoiled: a 204 has no body to spoil.
         inject('*', fault);
-        const answer = await service.http.request({
+        const answer = await service.faulty.http.request({
           method: 'POST',
           path: `${MOUNT}/cancel`,
           headers: { ...SAME_ORIGIN, cookie },
           body: '',
         });
-        const outcome = loggedOutcomes(service.logger).at(-1);
+        const outcome = loggedOutcomes(service.faulty.logger).at(-1);
         expectProblem(
           problems,
           answer.status === 503 && outcome === 'unconfirmed',
           `answered ${answer.status} ${outcome ?? ''}`,
         );
-        expectProblem(problems, service.settled.length === 0, 'settled on a failed cancel');
+        expectProblem(problems, service.settled().length === 0, 'settled on a failed cancel');
         world.sim.faults.clear();
         if (fault.kind === 'latency' || fault.kind === 'slow-body') await wait(fault.ms + 50);
         const midway = world.sim.payments.get(paymentId)?.state.status;
@@ -248,7 +281,7 @@ describe('fault matrix', () => {
           `the payment is ${midway ?? 'gone'} at GOV.UK Pay`,
         );
         // Recovery: cancelling again settles it once, as GOV.UK Pay now has it.
-        const again = await service.http.request({
+        const again = await service.healthy.http.request({
           method: 'POST',
           path: `${MOUNT}/cancel`,
           headers: { ...SAME_ORIGIN, cookie },
@@ -262,8 +295,8 @@ describe('fault matrix', () => {
         );
         expectProblem(
           problems,
-          service.settled.length === 1 && service.settled[0]?.outcome === 'cancelled',
-          `settled ${service.settled.length} time(s) after recovery`,
+          service.settled().length === 1 && service.settled()[0]?.outcome === 'cancelled',
+          `settled ${service.settled().length} time(s) after recovery`,
         );
         return `unconfirmed (${answer.status}); at GOV.UK Pay: ${midway ?? '?'}`;
       });
@@ -275,25 +308,28 @@ describe('fault matrix', () => {
     'reconcile: $name counts failedToRead, the run finishes, nothing settled',
     async ({ name, fault }) => {
       await cell('reconcile', name, fault, async (service, problems) => {
-        const paid = await startPayment(service);
-        const declined = await startPayment(service);
-        await startPayment(service); // abandoned, still unfinished
+        const paid = await startPayment(service.healthy);
+        const declined = await startPayment(service.healthy);
+        await startPayment(service.healthy); // abandoned, still unfinished
         world.sim.completePayment(paid.paymentId, { card: TEST_CARDS.authorised[0] as string });
         world.sim.completePayment(declined.paymentId, { card: TEST_CARDS.declined[0] as string });
         service.advance(61 * 60_000);
         inject('getPayment', fault);
-        const summary = await service.journey.reconcile({ olderThanMinutes: 60 });
+        const summary = await service.faulty.journey.reconcile({ olderThanMinutes: 60 });
         expectProblem(
           problems,
           summary.checked === 3 && summary.failedToRead === 3,
           `summary ${JSON.stringify(summary)}`,
         );
-        expectProblem(problems, service.settled.length === 0, 'settled on an unreadable status');
+        expectProblem(problems, service.settled().length === 0, 'settled on an unreadable status');
         // Recovery: the next run settles what finished, and leaves the rest.
         world.sim.faults.clear();
         if (fault.kind === 'latency' || fault.kind === 'slow-body') await wait(fault.ms + 50);
-        const next = await service.journey.reconcile({ olderThanMinutes: 60 });
-        const outcomes = service.settled.map((s) => `${s.payment.payment_id}:${s.outcome}`).sort();
+        const next = await service.healthy.journey.reconcile({ olderThanMinutes: 60 });
+        const outcomes = service
+          .settled()
+          .map((s) => `${s.payment.payment_id}:${s.outcome}`)
+          .sort();
         const expected = [`${paid.paymentId}:success`, `${declined.paymentId}:failed`].sort();
         expectProblem(
           problems,

@@ -145,7 +145,7 @@ export async function startJourneyWorld(
       settled.push(result);
     },
     logger,
-    timeoutMs: 200,
+    timeoutMs: 5_000,
     maxRetries: 2,
     sleep: () => Promise.resolve(),
     now: () => Date.now() + skew,
