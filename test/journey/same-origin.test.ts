@@ -8,6 +8,10 @@ describe('isCrossSiteRequest', () => {
     [{ 'sec-fetch-site': 'cross-site', origin: ORIGIN }, true],
     [{ 'sec-fetch-site': 'same-origin', origin: ORIGIN }, false],
     [{ 'sec-fetch-site': 'same-origin', origin: 'https://evil.example' }, true],
+    // Chrome under helmet's default `Referrer-Policy: no-referrer` sends this on same-origin posts.
+    [{ 'sec-fetch-site': 'same-origin', origin: 'null' }, false],
+    [{ 'sec-fetch-site': 'same-site', origin: 'null' }, true],
+    [{ origin: 'null' }, true],
     [{ 'sec-fetch-site': 'same-site' }, true],
     [{ 'sec-fetch-site': 'same-site', origin: ORIGIN }, false],
     [{ 'sec-fetch-site': 'none' }, false],
