@@ -37,9 +37,6 @@ function securityHeaders({ publicUrl, paymentOrigins }) {
     },
     // HSTS means nothing over http and would only confuse a local run.
     strictTransportSecurity: https ? { maxAge: 31536000, includeSubDomains: true } : false,
-    // Not helmet's default 'no-referrer': under it Chrome sends `Origin: null` on same-origin form
-    // posts, and the journey's cross-site check then refuses the "Continue to payment" form.
-    referrerPolicy: { policy: 'same-origin' },
   });
 }
 
