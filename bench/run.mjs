@@ -92,23 +92,34 @@ async function startServers(upstream) {
 
 function loadRow(label, r) {
   const flag = r.unexpected || r.errors ? ` ⚠ ${r.unexpected} unexpected, ${r.errors} errors` : '';
-  return `| ${label} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.requests)}${flag} |`;
+  return `| ${label} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.requests)}${flag} | ${fmt(r.cpuUs)} | ${fmt(r.upstreamCpuUs)} |`;
 }
 
 /**
  * Alternating rounds, A then B, so that drift on a shared machine (another process waking up,
  * thermal limits) falls on both sides rather than on one.
  */
-async function compare({ key, title, journeyLoad, baselineLoad }) {
+async function compare({ key, title, journeyLoad, baselineLoad, servers, upstream }) {
   log(`   warm-up ${WARMUP_SECONDS}s each`);
   await runLoad({ ...journeyLoad, duration: WARMUP_SECONDS, connections: CONNECTIONS });
   await runLoad({ ...baselineLoad, duration: WARMUP_SECONDS, connections: CONNECTIONS });
   const journey = [];
   const baseline = [];
+  // CPU time per request, read from each process: unlike req/s it barely moves when other
+  // processes on the machine compete for the cores, so it shows the cost of the code itself.
+  const cpuOf = async (child) => {
+    const { user, system } = await child.request('cpu');
+    return user + system;
+  };
   const measure = async (side, load, round) => {
+    const server = servers[side];
+    const [s0, u0] = await Promise.all([cpuOf(server), cpuOf(upstream)]);
     const r = await runLoad({ ...load, duration: SECONDS, connections: CONNECTIONS });
+    const [s1, u1] = await Promise.all([cpuOf(server), cpuOf(upstream)]);
+    r.cpuUs = (s1 - s0) / r.requests;
+    r.upstreamCpuUs = (u1 - u0) / r.requests;
     log(
-      `   round ${round} ${side.padEnd(8)}: ${fmt(r.rps)} req/s, p99 ${r.p99} ms, unexpected ${r.unexpected}, errors ${r.errors}`,
+      `   round ${round} ${side.padEnd(8)}: ${fmt(r.rps)} req/s, p99 ${r.p99} ms, ${fmt(r.cpuUs)} µs CPU/request (simulator ${fmt(r.upstreamCpuUs)} µs), unexpected ${r.unexpected}, errors ${r.errors}`,
     );
     return r;
   };
@@ -148,6 +159,14 @@ async function compare({ key, title, journeyLoad, baselineLoad }) {
     key: `${key}.p99`,
     raw: jP99 - bP99,
   });
+  const jCpu = median(journey.map((r) => r.cpuUs));
+  const bCpu = median(baseline.map((r) => r.cpuUs));
+  figures.push({
+    section: title,
+    name: `${title}: server CPU per request, journey vs baseline`,
+    value: `${fmt(jCpu)} vs ${fmt(bCpu)} µs (${(jCpu / bCpu).toFixed(2)}×)`,
+    target: 'context',
+  });
   details.push(
     [
       `### ${title}`,
@@ -156,8 +175,8 @@ async function compare({ key, title, journeyLoad, baselineLoad }) {
       valid
         ? ''
         : `\n**Invalid run:** ${bad.length} round(s) had unexpected statuses or errors, so the targets are marked MISS.\n`,
-      '| server, round | req/s | p50 ms | p99 ms | requests |',
-      '|---|---:|---:|---:|---:|',
+      '| server, round | req/s | p50 ms | p99 ms | requests | server CPU µs/req | simulator CPU µs/req |',
+      '|---|---:|---:|---:|---:|---:|---:|',
       ...journey.flatMap((j, i) => [
         loadRow(`journey, ${i + 1}`, j),
         loadRow(`baseline, ${i + 1}`, baseline[i]),
@@ -254,6 +273,8 @@ await section('return', 'Return route', () =>
       await compare({
         key: 'return',
         title: 'Return route (GET /payment/return)',
+        servers,
+        upstream,
         journeyLoad: {
           url: `${servers.journey.url}/payment/return`,
           headers: { cookie: j.pair },
@@ -284,6 +305,8 @@ await section('start', 'Start route', () =>
       await compare({
         key: 'start',
         title: 'Start route (POST /payment/start)',
+        servers,
+        upstream,
         journeyLoad: load(servers.journey.url),
         baselineLoad: load(servers.baseline.url),
       });

@@ -3,7 +3,7 @@
 
 /** Answers the parent's requests with `handlers[type](msg)`, and exits on { type: 'exit' }. */
 export function serveParent(handlers, onExit = async () => {}) {
-  const all = { memory: ({ gc }) => readMemory(gc), ...handlers };
+  const all = { memory: ({ gc }) => readMemory(gc), cpu: () => process.cpuUsage(), ...handlers };
   process.on('message', async (msg) => {
     if (msg?.type === 'exit') {
       try {
