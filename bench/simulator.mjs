@@ -5,6 +5,7 @@
 // run `npm run build` first. Prints one JSON object of figures on stdout.
 //
 //   node bench/simulator.mjs [--quick]
+//   BENCH_CHILD_FLAGS='--cpu-prof' node bench/simulator.mjs   (extra node flags for the simulator)
 import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -49,27 +50,6 @@ async function runChild() {
       case 'memory':
         reply(memory());
         break;
-      case 'memory-compact': {
-        // What V8 keeps after a compacting GC that also returns free pages to the system.
-        globalThis.gc?.({ type: 'major', execution: 'sync', flavor: 'last-resort' });
-        const m = process.memoryUsage();
-        const spaces = require('node:v8')
-          .getHeapSpaceStatistics()
-          .map((s) => [
-            s.space_name,
-            Math.round(s.space_size / 1048576),
-            Math.round(s.space_used_size / 1048576),
-          ]);
-        reply({
-          rss: m.rss,
-          heapUsed: m.heapUsed,
-          heapTotal: m.heapTotal,
-          external: m.external,
-          arrayBuffers: m.arrayBuffers,
-          spaces,
-        });
-        break;
-      }
       case 'size':
         reply(simulator.payments.size);
         break;
@@ -183,6 +163,7 @@ async function runParent() {
       paymentsStored: stored,
       rssAfterMB: mb(after.rss),
       heapUsedAfterMB: mb(after.heapUsed),
+      heapTotalAfterMB: mb(after.heapTotal),
       bytesPerPayment: Math.round((after.heapUsed - before.heapUsed) / stored),
       nonOkResponses:
         fill.result.requests.total -

@@ -3,7 +3,7 @@ import type { Account } from './auth.js';
 import type { ResettableClock } from './clock.js';
 import { newExternalId } from './ids.js';
 import type { SimPayment } from './model.js';
-import { isFinished } from './model.js';
+import { PaymentRecord, isFinished } from './model.js';
 import type { ResolvedSimulatorConfig } from './options.js';
 import { renderPayment } from './render.js';
 import { SimulatorStore } from './store.js';
@@ -48,32 +48,7 @@ export class SimulatorEngine {
 
   createPayment(account: Account, input: CreatePaymentInput): SimPayment {
     const now = this.clock.now();
-    const payment: SimPayment = {
-      id: newExternalId(),
-      account: account.id,
-      live: account.live,
-      amount: input.amount,
-      reference: input.reference,
-      description: input.description,
-      language: input.language,
-      returnUrl: input.returnUrl,
-      email: input.email,
-      metadata: input.metadata,
-      prefilled: input.prefilled,
-      delayedCapture: input.delayedCapture,
-      createdAt: now,
-      status: 'created',
-      code: undefined,
-      providerId: undefined,
-      card: undefined,
-      captureSubmittedAt: undefined,
-      events: [{ status: 'created', code: undefined, at: now }],
-      refunds: undefined,
-      refunded: 0,
-      pageId: undefined,
-      browsers: undefined,
-      openTokens: undefined,
-    };
+    const payment = new PaymentRecord(newExternalId(), account, input, this.clock.now());
     this.store.addPayment(payment);
     return payment;
   }

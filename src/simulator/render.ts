@@ -145,7 +145,10 @@ export function renderEvents(payment: SimPayment, origin: string): PaymentEvents
   const self = paymentUrl(origin, payment.id);
   return {
     payment_id: payment.id,
-    events: payment.events.map((event) => ({
+    events: [
+      { status: 'created' as const, code: undefined, at: payment.createdAt },
+      ...(payment.events ?? []),
+    ].map((event) => ({
       payment_id: payment.id,
       state: renderState(event.status, event.code),
       updated: isoMillis(event.at),

@@ -8,9 +8,10 @@ import type { SimPayment, SimRefund } from './model.js';
  */
 export const MAX_OPEN_TOKENS_PER_PAYMENT = 20;
 
-export interface TokenEntry {
-  readonly payment: SimPayment;
-  used: boolean;
+/** A class, not a literal, for the same reason as PaymentRecord (V8 pretenuring). */
+export class TokenEntry {
+  used = false;
+  constructor(readonly payment: SimPayment) {}
 }
 
 const EMPTY: readonly never[] = Object.freeze([]);
@@ -68,12 +69,18 @@ export class SimulatorStore {
 
   mintToken(payment: SimPayment): string {
     const token = newToken();
-    this.tokens.set(token, { payment, used: false });
-    const open = (payment.openTokens ??= []);
-    open.push(token);
-    if (open.length > MAX_OPEN_TOKENS_PER_PAYMENT) {
-      const oldest = open.shift();
-      if (oldest !== undefined) this.tokens.delete(oldest);
+    this.tokens.set(token, new TokenEntry(payment));
+    const open = payment.openTokens;
+    if (open === undefined) {
+      payment.openTokens = token;
+    } else if (typeof open === 'string') {
+      payment.openTokens = [open, token];
+    } else {
+      open.push(token);
+      if (open.length > MAX_OPEN_TOKENS_PER_PAYMENT) {
+        const oldest = open.shift();
+        if (oldest !== undefined) this.tokens.delete(oldest);
+      }
     }
     return token;
   }
@@ -84,8 +91,11 @@ export class SimulatorStore {
 
   markTokenUsed(token: string, entry: TokenEntry): void {
     entry.used = true;
-    const open = entry.payment.openTokens;
-    if (open !== undefined) {
+    const { payment } = entry;
+    const open = payment.openTokens;
+    if (open === token) {
+      payment.openTokens = undefined;
+    } else if (Array.isArray(open)) {
       const i = open.indexOf(token);
       if (i !== -1) open.splice(i, 1);
     }

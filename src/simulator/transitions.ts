@@ -35,7 +35,7 @@ function setState(
 ): void {
   payment.status = status;
   payment.code = code;
-  payment.events.push({ status, code, at });
+  (payment.events ??= []).push({ status, code, at });
 }
 
 /**
