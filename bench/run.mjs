@@ -420,8 +420,22 @@ await section('soak', 'Soak', () =>
       const warm = await runLoad({ ...load, amount: SOAK_WARMUP });
       const afterWarmup = await journey.request('memory', { gc: true });
       log(`   soak ${fmt(SOAK_REQUESTS)} requests (RSS after warm-up ${mb(afterWarmup.rss)})`);
-      const soak = await runLoad({ ...load, amount: SOAK_REQUESTS });
-      const after = await journey.request('memory', { gc: true });
+      // In quarters, reading memory after each, so the report shows whether RSS is still
+      // climbing (a leak) or has levelled off (the allocator reaching its working size).
+      const quarters = [];
+      const chunks = [];
+      for (let q = 1; q <= 4; q++) {
+        chunks.push(await runLoad({ ...load, amount: SOAK_REQUESTS / 4 }));
+        quarters.push(await journey.request('memory', { gc: true }));
+      }
+      const after = quarters[3];
+      const soak = {
+        requests: chunks.reduce((a, c) => a + c.requests, 0),
+        rps: chunks.reduce((a, c) => a + c.requests, 0) / chunks.reduce((a, c) => a + c.seconds, 0),
+        p99: Math.max(...chunks.map((c) => c.p99)),
+        unexpected: chunks.reduce((a, c) => a + c.unexpected, 0),
+        errors: chunks.reduce((a, c) => a + c.errors, 0),
+      };
       const growth = (after.rss - afterWarmup.rss) / afterWarmup.rss;
       const valid = soak.unexpected === 0 && soak.errors === 0 && warm.unexpected === 0;
       log(
@@ -453,13 +467,13 @@ await section('soak', 'Soak', () =>
           ...[
             ['at start', before],
             ['after warm-up', afterWarmup],
-            ['after soak', after],
+            ...quarters.map((m, i) => [`after ${fmt(((i + 1) * SOAK_REQUESTS) / 4)} more`, m]),
           ].map(
             ([w, m]) =>
               `| ${w} | ${mb(m.rss)} | ${mb(m.heapUsed)} | ${mb(m.heapTotal)} | ${mb(m.external)} |`,
           ),
           '',
-          `Soak load: ${fmt(soak.rps)} req/s, p99 ${soak.p99} ms, ${fmt(soak.requests)} requests, ${soak.unexpected} unexpected statuses, ${soak.errors} errors. Settlements run: ${await journey.request('settled')} (one payment, so exactly 1 is right).`,
+          `Soak load: ${fmt(soak.rps)} req/s, worst quarter's p99 ${soak.p99} ms, ${fmt(soak.requests)} requests, ${soak.unexpected} unexpected statuses, ${soak.errors} errors. Settlements run: ${await journey.request('settled')} (one payment, so exactly 1 is right).`,
           '',
         ].join('\n'),
       );
