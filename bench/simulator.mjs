@@ -132,9 +132,6 @@ async function runParent() {
     const fill = await load({ url: `${url}/v1/payments`, method: 'POST', body, amount: PAYMENTS });
     const stored = await ask('size');
     const after = await ask('memory');
-    const compact = await ask('memory-compact');
-    if (process.env.BENCH_DEBUG)
-      process.stderr.write(`${JSON.stringify({ before, after, compact })}\n`);
     const created = fill.statuses['201'] ?? 0;
 
     // Throughput: one unfinished payment (each GET mints a next_url token) and one finished.

@@ -47,7 +47,6 @@ export class SimulatorEngine {
   }
 
   createPayment(account: Account, input: CreatePaymentInput): SimPayment {
-    const now = this.clock.now();
     const payment = new PaymentRecord(newExternalId(), account, input, this.clock.now());
     this.store.addPayment(payment);
     return payment;
