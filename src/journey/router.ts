@@ -165,6 +165,13 @@ export function createJourneyRouter(ctx: JourneyContext): JourneyRouter {
     route(async (req, res) => runStart(req, res, undefined, routerMountPath(req))),
   );
 
+  // Express would run a GET route for HEAD too. A HEAD (a link checker, a prefetch) must not
+  // read GOV.UK Pay, settle, or use up the citizen's first visit, so it gets an empty answer.
+  router.head(config.match === 'cookie' ? '/return' : '/return/:returnId', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(204).end();
+  });
+
   if (config.match === 'cookie') {
     router.get(
       '/return',

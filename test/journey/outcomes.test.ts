@@ -141,6 +141,25 @@ describe('outcomes through the real router and the simulator’s hosted pages', 
     expect(seen).toEqual(['missing', 'pending', 'unconfirmed', 'cancelled', 'error']);
   });
 
+  it('answers HEAD on the return route without reading GOV.UK Pay, settling or using the first visit', async () => {
+    const browser = h.browser();
+    const started = await h.start(browser);
+    const nextUrl = started.location as string;
+    const getsBefore = h.apiCalls('GET');
+    const head = await browser.request('HEAD', `${h.appUrl}${MOUNT}/return`, {});
+    expect(head.status).toBe(204);
+    expect(h.apiCalls('GET')).toBe(getsBefore);
+
+    const paid = renderedOutcome(await h.payOnHostedPages(browser, nextUrl));
+    expect(await browser.request('HEAD', `${h.appUrl}${MOUNT}/return`, {})).toMatchObject({
+      status: 204,
+    });
+    expect(paid).toMatchObject({ outcome: 'success', firstVisit: true });
+    expect(h.settled).toHaveLength(1);
+    const again = renderedOutcome(await browser.get(`${h.appUrl}${MOUNT}/return`));
+    expect(again).toMatchObject({ outcome: 'success', firstVisit: false });
+  });
+
   describe('the default pages', () => {
     it('pending: 303 to a fresh next_url of the same payment, never the first one again', async () => {
       const browser = h.browser();
