@@ -184,6 +184,11 @@ export interface PaymentEvents {
 
 export type SearchablePaymentState = Exclude<PaymentStatus, 'capturable'>;
 
+/** The states `GET /v1/payments` accepts: GOV.UK Pay rejects `capturable` with 422 P0401 (FACTS.md §16.7). */
+export const SEARCHABLE_PAYMENT_STATES: readonly SearchablePaymentState[] = PAYMENT_STATUSES.filter(
+  (status): status is SearchablePaymentState => status !== 'capturable',
+);
+
 /** Filters of `GET /v1/payments` (FACTS.md §6). Dates are UTC `YYYY-MM-DDThh:mm:ssZ`; `from` inclusive, `to` exclusive. */
 export interface SearchPaymentsQuery {
   reference?: string;

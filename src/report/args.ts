@@ -1,15 +1,8 @@
+import { SEARCHABLE_PAYMENT_STATES } from '../client/types.js';
 import type { SearchablePaymentState } from '../client/types.js';
 import { parseReportDate, ReportDateError, toPayDate } from './dates.js';
 
-export const SEARCHABLE_STATES: readonly SearchablePaymentState[] = [
-  'created',
-  'started',
-  'submitted',
-  'success',
-  'failed',
-  'cancelled',
-  'error',
-];
+export const SEARCHABLE_STATES = SEARCHABLE_PAYMENT_STATES;
 
 export type ReportFormat = 'csv' | 'json';
 

@@ -1,3 +1,4 @@
+import { SEARCHABLE_PAYMENT_STATES } from '../client/types.js';
 import type {
   DisputeSearchResults,
   Link,
@@ -32,15 +33,7 @@ const any = (): boolean => true;
 
 type Rule = readonly [name: string, valid: (value: string) => boolean];
 
-const PAYMENT_STATES = new Set([
-  'created',
-  'started',
-  'submitted',
-  'success',
-  'failed',
-  'cancelled',
-  'error',
-]);
+const PAYMENT_STATES: ReadonlySet<string> = new Set(SEARCHABLE_PAYMENT_STATES);
 
 // In the order GOV.UK Pay's validator reports them.
 const PAYMENT_RULES: readonly Rule[] = [
