@@ -42,6 +42,14 @@ export function pendingPage(startUrl: string): DefaultPage {
   };
 }
 
+export function tooLargePage(): DefaultPage {
+  return {
+    status: 413,
+    title: 'Request too large',
+    paragraphs: ['The request was too large. Go back and try again.'],
+  };
+}
+
 export function forbiddenPage(): DefaultPage {
   return {
     status: 403,

@@ -8,11 +8,14 @@ import { readCookieValues, serializePaymentCookie } from './cookie-header.js';
 import { resolveOutcomeHandlers, sendPage } from './default-outcomes.js';
 import { missingResult, observePayment } from './observe.js';
 import type { PaymentDetails } from './options.js';
-import { forbiddenPage } from './pages.js';
+import { forbiddenPage, tooLargePage } from './pages.js';
 import { isSafeMountPath } from './resolve-options.js';
 import type { PaymentResult } from './result.js';
 import { isCrossSiteRequest } from './same-origin.js';
 import { RETURN_ID_FORMAT, normalisePaymentDetails, planStart } from './start.js';
+
+/** Far above any form that posts to start or cancel (a CSRF token, a few choices). */
+export const MAX_POST_BODY_BYTES = 64 * 1024;
 
 /** Thrown by `journey.cancel(req)` for a request from another site; Express answers 403. */
 export class CrossSiteRequestError extends Error {
@@ -158,6 +161,19 @@ export function createJourneyRouter(ctx: JourneyContext): JourneyRouter {
       if (mountPath === '' || isSafeMountPath(mountPath)) learnedMountPath = mountPath;
     }
     next();
+  });
+
+  // The journey never reads a POST body (the payment comes from createPayment, the cookie from
+  // the header), so a large one is only an attack or a mistake: refuse it before any work.
+  router.post(['/start', '/cancel'], (req, res, next) => {
+    if (Number(req.headers['content-length'] ?? 0) <= MAX_POST_BODY_BYTES) {
+      next();
+      return;
+    }
+    logger.warn({ path: req.path }, 'govuk-pay-express: refused an oversized request body');
+    // Closing stops Node reading the rest of the body just to keep the connection alive.
+    res.setHeader('Connection', 'close');
+    sendPage(res, tooLargePage());
   });
 
   router.post(
