@@ -169,9 +169,12 @@ async function main() {
   };
   console.log(JSON.stringify(result, null, 2));
   await journey.close();
-  await ask({ cmd: 'exit' }).catch(() => undefined);
-  child.kill();
   process.exitCode = Object.values(result.pass).every(Boolean) ? 0 : 1;
+  // The child exits without replying to 'exit': wait for it to go, not for an answer, or the
+  // top-level await never settles and Node exits with 13.
+  const gone = new Promise((ok) => child.once('exit', ok));
+  child.send({ cmd: 'exit' });
+  await gone;
 }
 
 function round(n) {
