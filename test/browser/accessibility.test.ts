@@ -54,6 +54,8 @@ describeBrowser('accessibility of every page (axe-core)', () => {
 
   /** Runs axe on the page as it is now; `expected` guards against checking the wrong page. */
   async function audit(name: string, expected: string | RegExp): Promise<void> {
+    // A click may still be navigating: wait for the page we expect before reading or auditing it.
+    await page.locator('h1').filter({ hasText: expected }).first().waitFor({ timeout: 15_000 });
     const title = await heading(page);
     if (typeof expected === 'string') expect(title).toBe(expected);
     else expect(title).toMatch(expected);
@@ -119,6 +121,8 @@ describeBrowser('accessibility of every page (axe-core)', () => {
     await audit('cancelled by the citizen', 'You cancelled your payment');
 
     await page.getByRole('button', { name: 'Try again' }).click();
+    // Reloading while "Try again" is still redirecting to GOV.UK Pay detaches the page.
+    await page.waitForURL(`${simulatorUrl()}/pay/**`);
     simulator().clock.advance(91 * 60 * 1000);
     await page.reload();
     await audit('expired', 'Your payment session expired');
