@@ -446,7 +446,10 @@ export class PayClient {
     );
   }
 
-  /** Closes idle keep-alive connections. The client still works afterwards (it reconnects). */
+  /**
+   * Closes the client's keep-alive connections, idle or in use: call it at shutdown, once no
+   * call is in flight. A later call still works; it opens a new connection.
+   */
   close(): void {
     this.#transport.close();
   }

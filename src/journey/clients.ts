@@ -23,6 +23,8 @@ export interface JourneyClients {
    * made with a key not in `reconcile.apiKeys`).
    */
   forRecord(record: PaymentRecord, req?: Request): PayClient;
+  /** Closes every client's keep-alive connections, for shutdown. */
+  closeAll(): void;
 }
 
 /** A function `apiKey` picks among a few accounts; more distinct keys than this is a bug. */
@@ -86,5 +88,9 @@ export function createJourneyClients(config: ResolvedJourneyConfig): JourneyClie
     );
   }
 
-  return { staticClient: staticEntry?.client, forRequest, forRecord };
+  function closeAll(): void {
+    for (const client of new Set([...byAccount.values()])) client.close();
+  }
+
+  return { staticClient: staticEntry?.client, forRequest, forRecord, closeAll };
 }

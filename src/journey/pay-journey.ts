@@ -33,7 +33,10 @@ export interface PayJourneyMethods {
   readonly client: PayClient;
   /** The API client for this request's key. */
   clientFor(req: Request): PayClient;
-  /** Stops the reconcile timer (waiting for a run in flight) and closes the default store. */
+  /**
+   * For shutdown, once the server has stopped taking requests: stops the reconcile timer
+   * (waiting for a run in flight), closes the GOV.UK Pay connections and the default store.
+   */
   close(): Promise<void>;
 }
 
@@ -84,6 +87,7 @@ export function payJourney(options: PayJourneyOptions, ...rest: unknown[]): PayJ
     clientFor: (req) => clients.forRequest(req).client,
     close: async () => {
       await reconciler.stop();
+      clients.closeAll();
       if (ownsStore) await store.close?.();
     },
   };
