@@ -5,8 +5,9 @@ const config: Config = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    // Type checking is done once by `npm run typecheck`; transpiling only keeps the suite fast.
-    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }],
+    // tsconfig.json sets isolatedModules, so ts-jest only transpiles; `npm run typecheck` checks
+    // types once for the whole project, which keeps the suite fast.
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },
   // Sources import siblings with a `.js` suffix for the ESM build; map them back to the `.ts` file.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
