@@ -2,8 +2,7 @@ import type { Payment } from '../client/types.js';
 import type { Account } from './auth.js';
 import type { ResettableClock } from './clock.js';
 import { newExternalId } from './ids.js';
-import type { SimPayment } from './model.js';
-import { PaymentRecord, isFinished } from './model.js';
+import { SimPayment, isFinished } from './model.js';
 import type { ResolvedSimulatorConfig } from './options.js';
 import { renderPayment } from './render.js';
 import { SimulatorStore } from './store.js';
@@ -47,7 +46,7 @@ export class SimulatorEngine {
   }
 
   createPayment(account: Account, input: CreatePaymentInput): SimPayment {
-    const payment = new PaymentRecord(newExternalId(), account, input, this.clock.now());
+    const payment = new SimPayment(newExternalId(), account, input, this.clock.now());
     this.store.addPayment(payment);
     return payment;
   }

@@ -28,47 +28,12 @@ export interface SimRefund {
  * A payment as the simulator keeps it: compact plain data, rendered to the wire shape on each
  * read (100,000 of them must fit in well under 200 MB). `account` identifies the API key that
  * created it, by a hash, never the key itself.
- */
-export interface SimPayment {
-  readonly id: string;
-  readonly account: string;
-  readonly live: boolean;
-  readonly amount: number;
-  readonly reference: string;
-  readonly description: string;
-  readonly language: Language;
-  readonly returnUrl: string;
-  email: string | undefined;
-  readonly metadata: PaymentMetadata | undefined;
-  readonly prefilled: PrefilledCardholderDetails | undefined;
-  readonly delayedCapture: boolean;
-  readonly createdAt: number;
-  status: PaymentStatus;
-  code: PaymentStateCode | undefined;
-  providerId: string | undefined;
-  card: CardDetails | undefined;
-  captureSubmittedAt: number | undefined;
-  /** State changes after `created`, which is implied by `createdAt`; undefined until the first. */
-  events: SimEvent[] | undefined;
-  refunds: SimRefund[] | undefined;
-  refunded: number;
-  /** The opaque id in the hosted pages' URLs, minted when a browser first opens a `next_url`. */
-  pageId: string | undefined;
-  /** Browsers (by cookie id) that opened one of this payment's `next_url` tokens. */
-  browsers: string[] | undefined;
-  /**
-   * Tokens minted and not yet used, oldest first; bounded so repeated GETs cannot grow memory.
-   * A lone token is kept as a string: most payments only ever have the one from create.
-   */
-  openTokens: string | string[] | undefined;
-}
-
-/**
+ *
  * Built by a constructor rather than an object literal: V8 pretenures literal allocation sites
  * whose objects survive, which under a burst of creates left old space three times larger than
  * the live payments (bench/simulator.mjs).
  */
-export class PaymentRecord implements SimPayment {
+export class SimPayment {
   readonly account: string;
   readonly live: boolean;
   readonly amount: number;
@@ -85,11 +50,18 @@ export class PaymentRecord implements SimPayment {
   providerId: string | undefined = undefined;
   card: CardDetails | undefined = undefined;
   captureSubmittedAt: number | undefined = undefined;
+  /** State changes after `created`, which is implied by `createdAt`; undefined until the first. */
   events: SimEvent[] | undefined = undefined;
   refunds: SimRefund[] | undefined = undefined;
   refunded = 0;
+  /** The opaque id in the hosted pages' URLs, minted when a browser first opens a `next_url`. */
   pageId: string | undefined = undefined;
+  /** Browsers (by cookie id) that opened one of this payment's `next_url` tokens. */
   browsers: string[] | undefined = undefined;
+  /**
+   * Tokens minted and not yet used, oldest first; bounded so repeated GETs cannot grow memory.
+   * A lone token is kept as a string: most payments only ever have the one from create.
+   */
   openTokens: string | string[] | undefined = undefined;
 
   constructor(

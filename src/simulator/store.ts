@@ -8,7 +8,7 @@ import type { SimPayment, SimRefund } from './model.js';
  */
 export const MAX_OPEN_TOKENS_PER_PAYMENT = 20;
 
-/** A class, not a literal, for the same reason as PaymentRecord (V8 pretenuring). */
+/** A class, not a literal, for the same reason as SimPayment (V8 pretenuring). */
 export class TokenEntry {
   used = false;
   constructor(readonly payment: SimPayment) {}
