@@ -187,11 +187,39 @@ export interface CreatePayErrorOptions extends PayErrorContext {
   retryAfterMs?: number;
   /**
    * A secret that must never appear in the error. Should a proxy echo the request into its body,
-   * the description is dropped rather than risk printing the key.
+   * every field that holds the secret, or a fragment of it, is dropped, `code` included.
    */
   secret?: string;
   /** A plain, sanitised cause. */
   cause?: Error;
+}
+
+/** Shorter runs of a key's characters occur by chance in ordinary text. */
+const SECRET_FRAGMENT_LENGTH = 16;
+
+/**
+ * True when `text` holds `secret` or any long enough run of it: a proxy may echo the whole
+ * `Authorization` header, the key alone, the key without its `api_test_` prefix, or a truncation.
+ * Compared without case, since an echo may change it.
+ */
+export function echoesSecret(text: string, secret: string): boolean {
+  const haystack = text.toLowerCase();
+  const needle = secret.toLowerCase();
+  if (needle.length <= SECRET_FRAGMENT_LENGTH) return haystack.includes(needle);
+  for (let start = 0; start + SECRET_FRAGMENT_LENGTH <= needle.length; start++) {
+    if (haystack.includes(needle.slice(start, start + SECRET_FRAGMENT_LENGTH))) return true;
+  }
+  return false;
+}
+
+function withoutSecret(parsed: PayErrorBody, secret: string | undefined): PayErrorBody {
+  if (secret === undefined || secret.length === 0) return parsed;
+  const kept: PayErrorBody = {};
+  for (const key of ['code', 'description', 'field', 'header'] as const) {
+    const value = parsed[key];
+    if (value !== undefined && !echoesSecret(value, secret)) kept[key] = value;
+  }
+  return kept;
 }
 
 /**
@@ -203,16 +231,8 @@ export function createPayError(
   body: unknown,
   options: CreatePayErrorOptions = {},
 ): PayError {
-  const parsed = parseErrorBody(body);
-  if (
-    options.secret !== undefined &&
-    options.secret.length > 0 &&
-    Object.values(parsed).some((v) => v.includes(options.secret as string))
-  ) {
-    delete parsed.description;
-    delete parsed.field;
-    delete parsed.header;
-  }
+  // Scrubbed before the message is built from it, so no rendering of the error can hold the key.
+  const parsed = withoutSecret(parseErrorBody(body), options.secret);
   const where =
     options.method !== undefined && options.path !== undefined
       ? ` to ${options.method} ${options.path}`
