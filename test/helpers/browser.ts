@@ -182,6 +182,12 @@ export class Browser {
     });
   }
 
+  /** The Cookie header this browser would send to `url`, or undefined when it sends none. */
+  cookieHeader(url: string): string | undefined {
+    const header = this.cookieHeaderFor(new URL(url));
+    return header === '' ? undefined : header;
+  }
+
   private cookieHeaderFor(target: URL): string {
     const secureChannel = target.protocol === 'https:' || this.treatHttpAsSecure;
     return this.cookies

@@ -26,6 +26,11 @@ export interface HarnessOptions {
   simulator?: SimulatorOptions;
   /** Where the journey is mounted. */
   mount?: string;
+  /**
+   * Sees every request to the simulator before the simulator does, with its response: a test
+   * can patch `res` to bend one answer, or act at the moment a call arrives.
+   */
+  onSimulatorRequest?: (req: http.IncomingMessage, res: http.ServerResponse) => void;
 }
 
 export interface JourneyHarness {
@@ -33,6 +38,8 @@ export interface JourneyHarness {
   simulatorUrl: string;
   /** The local server the journey is mounted in, e.g. http://127.0.0.1:54321. */
   appUrl: string;
+  /** The service's Express app; tests may mount more routes (a second journey) on it. */
+  app: express.Express;
   /** The journey's `publicUrl` (the app's own URL unless overridden). */
   publicUrl: string;
   apiKey: string;
@@ -113,6 +120,7 @@ export async function startJourneyHarness(options: HarnessOptions = {}): Promise
       path: req.url ?? '',
       authorization: req.headers.authorization,
     });
+    options.onSimulatorRequest?.(req, res);
     simulator.app(req, res);
   });
   await new Promise<void>((resolve) => simulatorServer.listen(0, '127.0.0.1', resolve));
@@ -149,6 +157,7 @@ export async function startJourneyHarness(options: HarnessOptions = {}): Promise
     simulator,
     simulatorUrl,
     appUrl,
+    app,
     publicUrl,
     apiKey,
     journey: undefined as unknown as PayJourney,
@@ -231,6 +240,7 @@ export async function startJourneyHarness(options: HarnessOptions = {}): Promise
       apiKey,
       apiBaseUrl: simulatorUrl,
       publicUrl,
+      mountPath: mount,
       cookie: { secrets: [COOKIE_SECRET], name: COOKIE_NAME, secure: false },
       nextUrlHosts: [new URL(simulatorUrl).host],
       createPayment: () => {
