@@ -16,7 +16,6 @@ export {
 export type { PayConnectionReason, PayErrorContext } from './errors.js';
 export { refundable } from './refundable.js';
 export {
-  MAX_AMOUNT,
   validateCreateAgreementRequest,
   validateCreatePaymentRequest,
   validateIdempotencyKey,

@@ -1,3 +1,4 @@
+import { RATE_LIMIT_WINDOW_MS } from '../govuk-pay/index.js';
 import { PayConnectionError, PayRateLimitError, PayServerError } from './errors.js';
 import type { PayError } from './errors.js';
 
@@ -21,9 +22,6 @@ export interface RetryPolicy {
    */
   maxRetryAfterMs: number;
 }
-
-/** GOV.UK Pay's rate limit window is one second ("after a second, you'll be able to retry"). */
-export const RATE_LIMIT_WINDOW_MS = 1000;
 
 export const DEFAULT_RETRY_POLICY: Omit<RetryPolicy, 'maxRetries'> = {
   baseDelayMs: 500,

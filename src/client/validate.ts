@@ -1,3 +1,4 @@
+import { MAX_AMOUNT, PAYMENT_ID_PATTERN } from '../govuk-pay/index.js';
 import { PayValidationError } from './errors.js';
 import type { CreateAgreementRequest, CreatePaymentRequest, CreateRefundRequest } from './types.js';
 
@@ -8,7 +9,6 @@ import type { CreateAgreementRequest, CreatePaymentRequest, CreateRefundRequest 
  * service only to bounce. Messages never echo the value: it may be personal data.
  */
 
-export const MAX_AMOUNT = 10_000_000;
 const MAX_TEXT = 255;
 const MAX_RETURN_URL = 2000;
 const MAX_EMAIL = 254;
@@ -21,7 +21,6 @@ const BANNED_CHARACTERS = /[<>|]/;
 const IDEMPOTENCY_KEY = /^[a-zA-Z0-9-]{1,255}$/;
 /** GOV.UK Pay ids are 26 chars of base32; this is looser, but never lets `/`, `.` or `%` into a path. */
 const RESOURCE_ID = /^[A-Za-z0-9_-]{1,64}$/;
-const AGREEMENT_ID = /^[A-Za-z0-9]{26}$/;
 
 function fail(operation: string, field: string, problem: string): never {
   throw new PayValidationError(`govuk-pay-express: ${operation}: ${field} ${problem}`, { field });
@@ -238,8 +237,8 @@ export function validateCreatePaymentRequest(req: unknown): asserts req is Creat
   ]);
   for (const field of ['agreement_id', 'set_up_agreement'] as const) {
     const v = req[field];
-    if (v !== undefined && (typeof v !== 'string' || !AGREEMENT_ID.test(v))) {
-      fail(op, field, 'must be a 26-character agreement id');
+    if (v !== undefined && (typeof v !== 'string' || !PAYMENT_ID_PATTERN.test(v))) {
+      fail(op, field, 'must be a 26-character agreement id (0-9 and a-v)');
     }
   }
   if (mode === 'agreement') {

@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { PayError } from '../../src/client/errors';
 import { PayClient } from '../../src/client/pay-client';
 import { json, startScriptedServer } from '../helpers/scripted-server';
-import type { Script, ScriptedServer } from '../helpers/scripted-server';
+import type { RecordedRequest, Script, ScriptedServer } from '../helpers/scripted-server';
 import { API_KEY, PAYMENT_ID, recordingSleep, validCreateRequest } from './bodies';
 
 /*
@@ -45,8 +45,7 @@ afterEach(async () => {
   await server.close();
 });
 
-const auth = (req: { headers: { authorization?: string } }): string =>
-  String(req.headers.authorization);
+const auth = (req: RecordedRequest): string => String(req.headers.authorization);
 
 const echoes: [string, Script][] = [
   [
