@@ -9,6 +9,13 @@ export interface StoreConformanceOptions {
    * TTL checks are not returned at all, rather than passing without testing anything.
    */
   advanceTime?: (ms: number) => Awaitable<void>;
+  /**
+   * True when every store `createStore` returns is a separate object (its own connection) over
+   * the same shared data, as a Redis or PostgreSQL store is. Then the checks that only a shared
+   * store can fail run too: two store objects racing for one lease, and data surviving a store
+   * being closed and opened again.
+   */
+  shared?: boolean;
 }
 
 /** One conformance check: `run` resolves when the store passes and rejects with why not. */
@@ -20,6 +27,9 @@ export interface StoreConformanceCheck {
 const LONG_TTL_MS = 60 * 60 * 1000;
 const SHORT_TTL_MS = 10_000;
 const CONCURRENT_CLAIMS = 100;
+const CONCURRENT_BEGINS = 50;
+const LEASE_MS = 30_000;
+const RETENTION_MS = 8 * 24 * 60 * 60 * 1000;
 const BASE_TIME = Date.UTC(2026, 0, 15, 9, 0);
 const ALL_TIME = Number.MAX_SAFE_INTEGER;
 
@@ -250,8 +260,246 @@ export function storeConformanceChecks(
     );
   });
 
+  add(
+    `beginSettlement: exactly one of ${CONCURRENT_BEGINS} racing begins wins`,
+    async (store, ids) => {
+      const key = ids('race-begin');
+      const results = await Promise.all(
+        Array.from({ length: CONCURRENT_BEGINS }, async () => store.beginSettlement(key, LEASE_MS)),
+      );
+      const won = results.filter((r) => r.status === 'acquired');
+      check(won.length === 1, `${won.length} of ${CONCURRENT_BEGINS} racing begins acquired`);
+      check(
+        results.every((r) => r.status === 'acquired' || (r.status === 'leased' && r.attempt === 1)),
+        `the losers saw ${JSON.stringify(results.filter((r) => r.status !== 'acquired'))}`,
+      );
+      const first = won[0];
+      check(
+        first?.status === 'acquired' && first.lease.attempt === 1,
+        'the first attempt is not 1',
+      );
+    },
+  );
+
+  add(
+    'commitSettlement: a committed key stays settled, and cannot be begun again',
+    async (store, ids) => {
+      const key = ids('commit');
+      const begun = await store.beginSettlement(key, LEASE_MS);
+      check(begun.status === 'acquired', 'begin on a fresh key did not acquire');
+      check(
+        (await store.renewSettlement(key, begun.lease.token, LEASE_MS)) === true,
+        'the holder could not renew its lease',
+      );
+      check(
+        (await store.commitSettlement(key, begun.lease.token, RETENTION_MS)) === true,
+        'the holder could not commit',
+      );
+      const again = await store.beginSettlement(key, LEASE_MS);
+      check(again.status === 'settled', `begin after commit gave ${again.status}`);
+      check(
+        (await store.renewSettlement(key, begun.lease.token, LEASE_MS)) === false,
+        'a committed lease could still be renewed',
+      );
+      check(
+        (await store.commitSettlement(key, begun.lease.token, RETENTION_MS)) === true ||
+          (await store.beginSettlement(key, LEASE_MS)).status === 'settled',
+        'a second commit unsettled the key',
+      );
+      await store.releaseSettlement(key, begun.lease.token);
+      const afterRelease = await store.beginSettlement(key, LEASE_MS);
+      check(afterRelease.status === 'settled', 'release after commit unsettled the key');
+    },
+  );
+
+  add(
+    'releaseSettlement: a released lease is taken again with the next attempt number',
+    async (store, ids) => {
+      const key = ids('release');
+      const first = await store.beginSettlement(key, LEASE_MS);
+      check(first.status === 'acquired', 'begin on a fresh key did not acquire');
+      await store.releaseSettlement(key, 'not-the-token');
+      const blocked = await store.beginSettlement(key, LEASE_MS);
+      check(blocked.status === 'leased', 'release with a wrong token dropped the lease');
+      await store.releaseSettlement(key, first.lease.token);
+      const second = await store.beginSettlement(key, LEASE_MS);
+      check(second.status === 'acquired', `begin after release gave ${second.status}`);
+      check(
+        second.lease.attempt === 2,
+        `the attempt after a release is ${second.lease.attempt}, not 2`,
+      );
+      check(second.lease.token !== first.lease.token, 'a new lease reused the old fencing token');
+      check(
+        (await store.commitSettlement(key, first.lease.token, RETENTION_MS)) === false,
+        'a released holder could still commit',
+      );
+      check(
+        (await store.commitSettlement(key, second.lease.token, RETENTION_MS)) === true,
+        'the new holder could not commit',
+      );
+    },
+  );
+
+  add('settlement keys are independent of each other and of claims', async (store, ids) => {
+    const [a, b] = [ids('lease-a'), ids('lease-b')];
+    check((await store.beginSettlement(a, LEASE_MS)).status === 'acquired', 'a was not acquired');
+    check((await store.beginSettlement(b, LEASE_MS)).status === 'acquired', 'b was not acquired');
+    check((await store.claim(a, LEASE_MS)) === true, 'a claim collided with a lease key');
+  });
+
+  add(
+    'getPending, markDue and listDue: due marks follow the pending record',
+    async (store, ids) => {
+      const due = record(ids('due'), 0);
+      const notDue = record(ids('not-due'), 1);
+      await store.savePending(due, LONG_TTL_MS);
+      await store.savePending(notDue, LONG_TTL_MS);
+      expectRecords([await store.getPending(due.paymentId)], [due], 'getPending');
+      check((await store.getPending(ids('unknown'))) === undefined, 'getPending of an unknown id');
+      check(
+        (await store.markDue(due.paymentId)) === true,
+        'markDue of a pending payment was false',
+      );
+      check(
+        (await store.markDue(ids('unknown'))) === false,
+        'markDue of an unknown payment was true',
+      );
+      const listDueOwn = async (): Promise<PaymentRecord[]> => {
+        const found: PaymentRecord[] = [];
+        for await (const r of store.listDue()) if (ids.owns(r.paymentId)) found.push(r);
+        return found;
+      };
+      expectRecords(await listDueOwn(), [due], 'listDue after markDue');
+      await store.deletePending(due.paymentId);
+      expectRecords(await listDueOwn(), [], 'listDue after deletePending');
+      check((await store.getPending(due.paymentId)) === undefined, 'getPending after delete');
+    },
+  );
+
+  if (options.shared === true) {
+    add(
+      'shared: two store objects race for one lease and one claim, and one wins each',
+      async (first, ids) => {
+        const second = await createStore();
+        try {
+          const key = ids('shared-lease');
+          const begins = await Promise.all(
+            Array.from({ length: CONCURRENT_BEGINS }, async (_, i) =>
+              (i % 2 === 0 ? first : second).beginSettlement(key, LEASE_MS),
+            ),
+          );
+          const won = begins.filter((r) => r.status === 'acquired').length;
+          check(won === 1, `${won} begins won across two store objects`);
+          const claimKey = ids('shared-claim');
+          const claims = await Promise.all(
+            Array.from({ length: CONCURRENT_CLAIMS }, async (_, i) =>
+              (i % 2 === 0 ? first : second).claim(claimKey, LONG_TTL_MS),
+            ),
+          );
+          check(claims.filter(Boolean).length === 1, 'claims won across two store objects');
+        } finally {
+          await second.close?.();
+        }
+      },
+    );
+
+    add(
+      'shared: data written by a store object survives its close and is read by a new one',
+      async (store, ids) => {
+        const kept = record(ids('survives'), 0);
+        await store.savePending(kept, LONG_TTL_MS);
+        await store.saveReturnId(ids('rid'), kept, LONG_TTL_MS);
+        const begun = await store.beginSettlement(ids('settled'), LEASE_MS);
+        check(begun.status === 'acquired', 'begin did not acquire');
+        await store.commitSettlement(ids('settled'), begun.lease.token, RETENTION_MS);
+        await store.close?.();
+        const reopened = await createStore();
+        try {
+          expectRecords(
+            await listOwn(reopened, ALL_TIME, ids),
+            [kept],
+            'listPending after reopening',
+          );
+          expectRecords(
+            [await reopened.getReturnId(ids('rid'))],
+            [kept],
+            'getReturnId after reopening',
+          );
+          const again = await reopened.beginSettlement(ids('settled'), LEASE_MS);
+          check(again.status === 'settled', `a commit was lost on reopening: ${again.status}`);
+        } finally {
+          await reopened.close?.();
+        }
+      },
+    );
+  }
+
   const { advanceTime } = options;
   if (advanceTime !== undefined) {
+    add(
+      'beginSettlement: a lease that runs out is taken again with attempt 2, and the old holder is fenced out',
+      async (store, ids) => {
+        const key = ids('expiring-lease');
+        const first = await store.beginSettlement(key, SHORT_TTL_MS);
+        check(first.status === 'acquired', 'begin on a fresh key did not acquire');
+        await advanceTime(SHORT_TTL_MS / 2);
+        const early = await store.beginSettlement(key, SHORT_TTL_MS);
+        check(early.status === 'leased', `a live lease was taken over: ${early.status}`);
+        await advanceTime(SHORT_TTL_MS);
+        const second = await store.beginSettlement(key, SHORT_TTL_MS);
+        check(second.status === 'acquired', `an expired lease was not taken: ${second.status}`);
+        check(second.lease.attempt === 2, `the attempt after expiry is ${second.lease.attempt}`);
+        check(
+          (await store.renewSettlement(key, first.lease.token, SHORT_TTL_MS)) === false,
+          'the old holder renewed a lease it had lost',
+        );
+        check(
+          (await store.commitSettlement(key, first.lease.token, RETENTION_MS)) === false,
+          'the old holder committed a lease it had lost',
+        );
+        const still = await store.beginSettlement(key, SHORT_TTL_MS);
+        check(still.status === 'leased', 'the fenced-out commit changed the key');
+        check(
+          (await store.commitSettlement(key, second.lease.token, RETENTION_MS)) === true,
+          'the new holder could not commit',
+        );
+      },
+    );
+
+    add('renewSettlement: a renewed lease outlives its first term', async (store, ids) => {
+      const key = ids('renewed');
+      const first = await store.beginSettlement(key, SHORT_TTL_MS);
+      check(first.status === 'acquired', 'begin did not acquire');
+      await advanceTime(SHORT_TTL_MS * 0.75);
+      check(
+        (await store.renewSettlement(key, first.lease.token, SHORT_TTL_MS)) === true,
+        'renew failed',
+      );
+      await advanceTime(SHORT_TTL_MS * 0.75);
+      const other = await store.beginSettlement(key, SHORT_TTL_MS);
+      check(other.status === 'leased', `a renewed lease was taken over: ${other.status}`);
+    });
+
+    add(
+      'commitSettlement: a committed key stays settled for its whole retention period',
+      async (store, ids) => {
+        const key = ids('retained');
+        const begun = await store.beginSettlement(key, SHORT_TTL_MS);
+        check(begun.status === 'acquired', 'begin did not acquire');
+        check(
+          (await store.commitSettlement(key, begun.lease.token, SHORT_TTL_MS * 20)) === true,
+          'commit failed',
+        );
+        // Far past the lease, just short of the retention.
+        await advanceTime(SHORT_TTL_MS * 19);
+        const later = await store.beginSettlement(key, SHORT_TTL_MS);
+        check(
+          later.status === 'settled',
+          `a commit was forgotten before its retention: ${later.status}`,
+        );
+      },
+    );
+
     add('claim: a claim expires after its ttl, and not before', async (store, ids) => {
       const key = ids('ttl-claim');
       check((await store.claim(key, SHORT_TTL_MS)) === true, 'the first claim failed');

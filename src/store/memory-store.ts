@@ -1,7 +1,8 @@
 import { PayConfigError } from '../config-error.js';
 import { PendingIndex } from './pending-index.js';
 import type { PendingEntry } from './pending-index.js';
-import type { PaymentRecord, PaymentStore } from './types.js';
+import { randomBytes } from 'node:crypto';
+import type { PaymentRecord, PaymentStore, SettlementBegin } from './types.js';
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -19,6 +20,24 @@ export interface MemoryStoreOptions {
    */
   sweepIntervalMs?: number;
 }
+
+/** One key's settlement: its lease (while `settledUntil` is undefined) or its commit. */
+interface SettlementEntry {
+  attempt: number;
+  /** The current lease holder's token; undefined once released. */
+  token: string | undefined;
+  leaseExpiresAt: number;
+  /** Set on commit: settled until then, epoch ms. */
+  settledUntil: number | undefined;
+  /** The attempt count is forgotten after this, epoch ms. */
+  forgetAt: number;
+}
+
+/**
+ * How long an uncommitted key keeps its attempt count: as long as a commit would be kept, so a
+ * payment that keeps failing never starts again at attempt 1.
+ */
+const ATTEMPT_MEMORY_MS = 8 * 24 * 60 * 60 * 1000;
 
 interface ReturnIdEntry {
   readonly record: PaymentRecord;
@@ -42,6 +61,9 @@ export class MemoryStore implements PaymentStore {
   readonly #returnIds = new Map<string, ReturnIdEntry>();
   /** Claim key -> expiry, epoch ms. */
   readonly #claims = new Map<string, number>();
+  readonly #settlements = new Map<string, SettlementEntry>();
+  /** Payment ids marked due by a webhook; cleared with the pending record. */
+  readonly #due = new Set<string>();
   #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
@@ -99,6 +121,7 @@ export class MemoryStore implements PaymentStore {
   }
 
   deletePending(paymentId: string): void {
+    this.#due.delete(paymentId);
     const entry = this.#pending.get(paymentId);
     if (entry === undefined) return;
     this.#pending.delete(paymentId);
@@ -118,6 +141,76 @@ export class MemoryStore implements PaymentStore {
         yield copyRecord(entry.record);
       }
       entry = this.#pendingOrder.after(createdAt, paymentId);
+    }
+  }
+
+  getPending(paymentId: string): PaymentRecord | undefined {
+    const entry = this.#pending.get(paymentId);
+    if (entry === undefined || entry.expiresAt <= this.#now()) return undefined;
+    return copyRecord(entry.record);
+  }
+
+  markDue(paymentId: string): boolean {
+    if (this.getPending(paymentId) === undefined) return false;
+    this.#due.add(paymentId);
+    return true;
+  }
+
+  *listDue(): Generator<PaymentRecord, void, undefined> {
+    for (const paymentId of [...this.#due]) {
+      const record = this.getPending(paymentId);
+      if (record === undefined) this.#due.delete(paymentId);
+      else yield record;
+    }
+  }
+
+  beginSettlement(key: string, leaseMs: number): SettlementBegin {
+    const now = this.#now();
+    const leaseExpiresAt = this.#expiryAfter(leaseMs);
+    const entry = this.#liveSettlement(key, now);
+    if (entry?.settledUntil !== undefined) return { status: 'settled' };
+    if (entry?.token !== undefined && entry.leaseExpiresAt > now) {
+      return { status: 'leased', attempt: entry.attempt };
+    }
+    const attempt = (entry?.attempt ?? 0) + 1;
+    const token = `${attempt}.${randomBytes(12).toString('base64url')}`;
+    this.#settlements.set(key, {
+      attempt,
+      token,
+      leaseExpiresAt,
+      settledUntil: undefined,
+      forgetAt: Math.max(leaseExpiresAt, now + ATTEMPT_MEMORY_MS),
+    });
+    return { status: 'acquired', lease: { token, attempt } };
+  }
+
+  renewSettlement(key: string, token: string, leaseMs: number): boolean {
+    const leaseExpiresAt = this.#expiryAfter(leaseMs);
+    const entry = this.#liveSettlement(key, this.#now());
+    if (entry === undefined || entry.settledUntil !== undefined || entry.token !== token) {
+      return false;
+    }
+    entry.leaseExpiresAt = leaseExpiresAt;
+    entry.forgetAt = Math.max(entry.forgetAt, leaseExpiresAt);
+    return true;
+  }
+
+  commitSettlement(key: string, token: string, retentionMs: number): boolean {
+    const settledUntil = this.#expiryAfter(retentionMs);
+    const entry = this.#liveSettlement(key, this.#now());
+    if (entry === undefined || entry.settledUntil !== undefined || entry.token !== token) {
+      return false;
+    }
+    entry.token = undefined;
+    entry.settledUntil = settledUntil;
+    entry.forgetAt = settledUntil;
+    return true;
+  }
+
+  releaseSettlement(key: string, token: string): void {
+    const entry = this.#liveSettlement(key, this.#now());
+    if (entry !== undefined && entry.settledUntil === undefined && entry.token === token) {
+      entry.token = undefined;
     }
   }
 
@@ -148,6 +241,16 @@ export class MemoryStore implements PaymentStore {
     this.#claims.delete(key);
   }
 
+  #liveSettlement(key: string, now: number): SettlementEntry | undefined {
+    const entry = this.#settlements.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.forgetAt <= now) {
+      this.#settlements.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
   /** Removes every expired entry now. The timer calls this every `sweepIntervalMs`. */
   sweep(): void {
     const now = this.#now();
@@ -161,16 +264,23 @@ export class MemoryStore implements PaymentStore {
     for (const [key, expiresAt] of this.#claims) {
       if (expiresAt <= now) this.#claims.delete(key);
     }
+    for (const [key, entry] of this.#settlements) {
+      if (entry.forgetAt <= now) this.#settlements.delete(key);
+    }
+    for (const paymentId of this.#due) {
+      if (!this.#pending.has(paymentId)) this.#due.delete(paymentId);
+    }
   }
 
   /**
    * How many entries are held, expired ones not yet swept included. For monitoring and tests.
    */
-  counts(): { pending: number; returnIds: number; claims: number } {
+  counts(): { pending: number; returnIds: number; claims: number; settlements: number } {
     return {
       pending: this.#pending.size,
       returnIds: this.#returnIds.size,
       claims: this.#claims.size,
+      settlements: this.#settlements.size,
     };
   }
 
@@ -213,5 +323,6 @@ function copyRecord(record: PaymentRecord): PaymentRecord {
     createdAt: record.createdAt,
   };
   if (record.accountId !== undefined) copy.accountId = record.accountId;
+  if (record.journey !== undefined) copy.journey = record.journey;
   return copy;
 }

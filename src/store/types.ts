@@ -22,7 +22,29 @@ export interface PaymentRecord {
    * reconciliation pick the right key when `apiKey` is a function of the request.
    */
   accountId?: string;
+  /**
+   * Which journey created it: a non-secret digest of the journey's public origin and mount path.
+   * Journeys sharing one store skip each other's records, so none settles another's payments.
+   */
+  journey?: string;
 }
+
+/** A lease on settling one payment, held while `onSettled` runs. */
+export interface SettlementLease {
+  /** Opaque fencing token: only the holder of the current token can renew, commit or release. */
+  readonly token: string;
+  /** 1 for the first lease ever taken on this key, 2 for the next, and so on. */
+  readonly attempt: number;
+}
+
+/** What {@link PaymentStore.beginSettlement} found. */
+export type SettlementBegin =
+  /** The caller now holds the lease and must settle, then commit (or release on failure). */
+  | { readonly status: 'acquired'; readonly lease: SettlementLease }
+  /** Committed earlier: nothing to do, ever again, for the retention period. */
+  | { readonly status: 'settled' }
+  /** Another live holder is settling it now. */
+  | { readonly status: 'leased'; readonly attempt: number };
 
 /**
  * Where the journey keeps state that must outlive one request or be shared between instances.
@@ -60,6 +82,45 @@ export interface PaymentStore {
 
   /** Removes a claim, so the work it guarded can be tried again. */
   release(key: string): Awaitable<void>;
+
+  /**
+   * Atomically takes a lease of `leaseMs` on settling `key`, unless it is committed or leased by
+   * a holder whose lease has not run out. Exactly one of any number of racing callers, across
+   * every process sharing the store, gets `acquired`. Each lease taken on a key has an attempt
+   * number one higher than the last, so a second attempt after a crash is visible; the count
+   * is kept as long as the key's lease or commit is.
+   */
+  beginSettlement(key: string, leaseMs: number): Awaitable<SettlementBegin>;
+
+  /**
+   * Extends the lease to `leaseMs` from now, if `token` still holds it. False when the lease
+   * ran out and was taken by someone else (or was committed or released).
+   */
+  renewSettlement(key: string, token: string, leaseMs: number): Awaitable<boolean>;
+
+  /**
+   * Marks `key` settled for `retentionMs`, if `token` still holds the lease (a lease that has run
+   * out but that nobody else has taken still counts). False, changing nothing, when fenced out.
+   */
+  commitSettlement(key: string, token: string, retentionMs: number): Awaitable<boolean>;
+
+  /**
+   * Gives the lease up at once, if `token` holds it, so that the next feed can try again. The
+   * attempt count is kept.
+   */
+  releaseSettlement(key: string, token: string): Awaitable<void>;
+
+  /** The pending record of a payment, or `undefined` when it is not pending (or expired). */
+  getPending(paymentId: string): Awaitable<PaymentRecord | undefined>;
+
+  /**
+   * Marks a pending payment as due: a webhook said it changed, so the next reconciliation takes
+   * it first, whatever its age. False when the payment is not pending. `deletePending` clears it.
+   */
+  markDue(paymentId: string): Awaitable<boolean>;
+
+  /** Yields the pending payments marked due, in any order. It must stream. */
+  listDue(): AsyncIterable<PaymentRecord> | Iterable<PaymentRecord>;
 
   /** Stops timers and frees resources. Optional. */
   close?(): Awaitable<void>;

@@ -1,5 +1,5 @@
 import { MemoryStore, storeConformanceChecks } from '../../src/store';
-import type { PaymentRecord, PaymentStore } from '../../src/store';
+import type { PaymentRecord, PaymentStore, SettlementBegin } from '../../src/store';
 
 /** A store shaped like a networked one: every answer is a promise, listPending is async. */
 class AsyncStore implements PaymentStore {
@@ -34,6 +34,36 @@ class AsyncStore implements PaymentStore {
     await tick();
     this.inner.release(key);
   }
+  async beginSettlement(key: string, leaseMs: number): Promise<SettlementBegin> {
+    await tick();
+    return this.inner.beginSettlement(key, leaseMs);
+  }
+  async renewSettlement(key: string, token: string, leaseMs: number): Promise<boolean> {
+    await tick();
+    return this.inner.renewSettlement(key, token, leaseMs);
+  }
+  async commitSettlement(key: string, token: string, retentionMs: number): Promise<boolean> {
+    await tick();
+    return this.inner.commitSettlement(key, token, retentionMs);
+  }
+  async releaseSettlement(key: string, token: string): Promise<void> {
+    await tick();
+    this.inner.releaseSettlement(key, token);
+  }
+  async getPending(paymentId: string): Promise<PaymentRecord | undefined> {
+    await tick();
+    return this.inner.getPending(paymentId);
+  }
+  async markDue(paymentId: string): Promise<boolean> {
+    await tick();
+    return this.inner.markDue(paymentId);
+  }
+  async *listDue(): AsyncGenerator<PaymentRecord> {
+    for (const record of this.inner.listDue()) {
+      await tick();
+      yield record;
+    }
+  }
   async close(): Promise<void> {
     await tick();
     this.inner.close();
@@ -61,6 +91,44 @@ class RacyClaimStore extends AsyncStore {
 class ImmortalClaimStore extends AsyncStore {
   override async claim(key: string): Promise<boolean> {
     return this.inner.claim(key, Number.MAX_SAFE_INTEGER);
+  }
+}
+
+/** Read-then-write lease: two racing begins both acquire. */
+class RacyLeaseStore extends AsyncStore {
+  override async beginSettlement(key: string, leaseMs: number): Promise<SettlementBegin> {
+    const seen = this.inner.beginSettlement(`peek:${key}`, 1);
+    await tick();
+    if (seen.status === 'acquired') this.inner.releaseSettlement(`peek:${key}`, seen.lease.token);
+    return { status: 'acquired', lease: { token: String(Math.random()), attempt: 1 } };
+  }
+}
+
+/** Commits whoever asks: no fencing. */
+class UnfencedCommitStore extends AsyncStore {
+  readonly #settled = new Set<string>();
+  override async beginSettlement(key: string, leaseMs: number): Promise<SettlementBegin> {
+    if (this.#settled.has(key)) return { status: 'settled' };
+    return super.beginSettlement(key, leaseMs);
+  }
+  override async commitSettlement(key: string): Promise<boolean> {
+    this.#settled.add(key);
+    return true;
+  }
+}
+
+/** Forgets the attempt count when a lease is released. */
+class ForgetfulAttemptStore extends AsyncStore {
+  override async releaseSettlement(key: string, token: string): Promise<void> {
+    this.inner.releaseSettlement(key, token);
+    this.inner.sweep();
+    (this.inner as unknown as { forget?: (key: string) => void }).forget?.(key);
+  }
+  override async beginSettlement(key: string, leaseMs: number): Promise<SettlementBegin> {
+    const begun = await super.beginSettlement(key, leaseMs);
+    return begun.status === 'acquired'
+      ? { status: 'acquired', lease: { token: begun.lease.token, attempt: 1 } }
+      : begun;
   }
 }
 
@@ -154,7 +222,7 @@ describe('storeConformanceChecks', () => {
     }).map((c) => c.name);
     expect(withTime.length).toBeGreaterThan(withoutTime.length);
     expect(withoutTime.some((name) => /ttl/.test(name))).toBe(false);
-    expect(withTime.filter((name) => /ttl/.test(name))).toHaveLength(4);
+    expect(withTime.filter((name) => !withoutTime.includes(name))).toHaveLength(7);
   });
 
   it('closes every store it creates, even when a check fails', async () => {
@@ -192,6 +260,19 @@ describe('storeConformanceChecks', () => {
       UndefinedAccountStore,
       /^saveReturnId: getReturnId gives the record back/,
       /getReturnId\(return-1\)/,
+    ],
+    ['a racy lease', RacyLeaseStore, /^beginSettlement: exactly one of 50/, /50 of 50/],
+    [
+      'an unfenced commit',
+      UnfencedCommitStore,
+      /^releaseSettlement: a released lease/,
+      /released holder could still commit/,
+    ],
+    [
+      'an attempt count that restarts',
+      ForgetfulAttemptStore,
+      /^releaseSettlement: a released lease/,
+      /attempt after a release is 1/,
     ],
     [
       'return ids that never expire',

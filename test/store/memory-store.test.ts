@@ -120,9 +120,9 @@ describe('MemoryStore', () => {
     s.saveReturnId('rid', record('r', 0), 5_000);
     s.claim('settled:x', 5_000);
     clock.advance(5_000);
-    expect(s.counts()).toEqual({ pending: 2, returnIds: 1, claims: 1 });
+    expect(s.counts()).toEqual({ pending: 2, returnIds: 1, claims: 1, settlements: 0 });
     jest.advanceTimersByTime(1_000);
-    expect(s.counts()).toEqual({ pending: 1, returnIds: 0, claims: 0 });
+    expect(s.counts()).toEqual({ pending: 1, returnIds: 0, claims: 0, settlements: 0 });
     expect([...s.listPending(Infinity)].map((r) => r.paymentId)).toEqual(['long']);
   });
 
