@@ -221,7 +221,7 @@ describe('storeConformanceChecks', () => {
       advanceTime: () => undefined,
     }).map((c) => c.name);
     expect(withTime.length).toBeGreaterThan(withoutTime.length);
-    expect(withoutTime.some((name) => /ttl/.test(name))).toBe(false);
+    expect(withoutTime.some((name) => /\bttl\b/.test(name))).toBe(false);
     expect(withTime.filter((name) => !withoutTime.includes(name))).toHaveLength(7);
   });
 
