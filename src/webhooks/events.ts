@@ -1,6 +1,7 @@
 import type {
   CardDetails,
   Language,
+  Payment,
   PaymentMetadata,
   PaymentState,
   RefundSummary,
@@ -222,4 +223,73 @@ export function webhookPaymentStatus(
       throw new Error(`unknown payment status ${String(unknown)}`);
     }
   }
+}
+
+/**
+ * A REST payment as a webhook's `resource` shows it: the fields of GOV.UK Pay's
+ * PaymentApiRepresentation only (no `_links`, no `provider_id`), and a status version 2 state.
+ */
+export function webhookPaymentResource(payment: Payment): WebhookPaymentResource {
+  const { state } = payment;
+  const resource: WebhookPaymentResource = {
+    payment_id: payment.payment_id,
+    amount: payment.amount,
+    state: {
+      status: webhookPaymentStatus(state),
+      finished: state.finished,
+      ...(state.message === undefined ? {} : { message: state.message }),
+      ...(state.code === undefined ? {} : { code: state.code }),
+    },
+    description: payment.description,
+    reference: payment.reference,
+    created_date: payment.created_date,
+  };
+  for (const key of OPTIONAL_RESOURCE_FIELDS) {
+    if (payment[key] !== undefined)
+      Object.assign(resource, { [key]: structuredClone(payment[key]) });
+  }
+  return resource;
+}
+
+const OPTIONAL_RESOURCE_FIELDS = [
+  'return_url',
+  'email',
+  'payment_provider',
+  'language',
+  'delayed_capture',
+  'moto',
+  'refund_summary',
+  'settlement_summary',
+  'card_details',
+  'corporate_card_surcharge',
+  'total_amount',
+  'metadata',
+  'fee',
+  'net_amount',
+  'authorisation_summary',
+] as const satisfies readonly (keyof Payment & keyof WebhookPaymentResource)[];
+
+/** What {@link buildWebhookMessage} needs; the payment is the parent payment for refunds. */
+export interface WebhookMessageInput<E extends WebhookEventType> {
+  readonly webhookMessageId: string;
+  readonly eventType: E;
+  /** When the event happened, in epoch milliseconds. */
+  readonly occurredAt: number;
+  readonly payment: Payment;
+}
+
+/** The message GOV.UK Pay would send for an event on a payment (FACTS §14). */
+export function buildWebhookMessage<E extends WebhookEventType>(
+  input: WebhookMessageInput<E>,
+): WebhookMessage<E> {
+  return {
+    webhook_message_id: input.webhookMessageId,
+    api_version: 1,
+    created_date: new Date(input.occurredAt).toISOString(),
+    resource_id: input.payment.payment_id,
+    // Upper case, as ledger's transaction_type is on the wire, not as the docs show it.
+    resource_type: 'PAYMENT',
+    event_type: input.eventType,
+    resource: webhookPaymentResource(input.payment),
+  };
 }
