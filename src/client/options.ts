@@ -1,35 +1,64 @@
-import { PayConfigError } from '../config-error.js';
-import { silentLogger } from '../logger.js';
+import { DEFAULT_API_BASE_URL } from '../govuk-pay/index.js';
 import type { Logger } from '../logger.js';
+import {
+  apiKeyOption,
+  checkApiKeyTransport,
+  functionOption,
+  invalidOption,
+  loggerOption,
+  numberOption,
+  optionPath,
+  optionsObject,
+  originOption,
+  rejectUnknownKeys,
+  requireOption,
+} from '../options/index.js';
+import type { NumberRule } from '../options/index.js';
+import type { PayTransport } from './transport.js';
 
-export const DEFAULT_API_BASE_URL = 'https://publicapi.payments.service.gov.uk';
+export { DEFAULT_API_BASE_URL };
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_RETRIES = 2;
-const MAX_TIMEOUT_MS = 600_000;
-const MAX_RETRIES_LIMIT = 10;
+
+/**
+ * The one range for a GOV.UK Pay call's timeout, for the client, each call and the journey. No
+ * lower bound beyond 1 ms: a short timeout is the caller's choice (a health check, a test). At
+ * most two minutes: GOV.UK Pay answers in well under a second, and a citizen's request held
+ * longer than that has been given up on, by them or by a proxy in front of the service.
+ */
+export const TIMEOUT_MS_RULE: NumberRule = {
+  min: 1,
+  max: 120_000,
+  integer: true,
+  unit: 'milliseconds',
+};
+
+/** Each retry of a GET can wait up to 8 s; ten already hold a request for over a minute. */
+export const MAX_RETRIES_RULE: NumberRule = { min: 0, max: 10, integer: true, unit: 'retries' };
 
 /** Options of `new PayClient(...)`. */
 export interface PayClientOptions {
   /**
    * The GOV.UK Pay API key (`api_test_…` or `api_live_…`), sent as `Authorization: Bearer`.
-   * Never logged, never put in an error. Required.
+   * Checked against the format GOV.UK Pay issues. Never logged, never put in an error. Required.
    */
   apiKey: string;
   /**
-   * The origin of the GOV.UK Pay public API, or of the simulator in development. No path.
-   * Links in responses are followed only when they are on this origin.
+   * The origin of the GOV.UK Pay public API, or of the simulator in development. No path. It
+   * must be https, except on loopback (`localhost`, `127.0.0.0/8`, `[::1]`), and only a test key
+   * may be sent over http. Links in responses are followed only when they are on this origin.
    * @default 'https://publicapi.payments.service.gov.uk'
    */
   apiBaseUrl?: string;
   /**
-   * How long one attempt may take, in milliseconds, from sending to the last byte of the body.
-   * Each call can override it with `{ timeoutMs }`.
+   * How long one attempt may take, in milliseconds (1 to 120000), from sending to the last byte
+   * of the body. Each call can override it with `{ timeoutMs }`.
    * @default 10000
    */
   timeoutMs?: number;
   /**
-   * How many times a failed call is retried. GETs retry on connection errors, 5xx and 429; POSTs
-   * only when GOV.UK Pay cannot have processed them (connection refused, 429 P0900).
+   * How many times a failed call is retried (0 to 10). GETs retry on connection errors, 5xx and
+   * 429; POSTs only when GOV.UK Pay cannot have processed them (connection refused, 429 P0900).
    * @default 2
    */
   maxRetries?: number;
@@ -49,11 +78,17 @@ export interface PayClientOptions {
    * @default Math.random
    */
   random?: () => number;
+  /**
+   * Sends one HTTP attempt: an object with `send(request)` and optionally `close()`. Inject one
+   * to route calls through your own HTTP stack, or a scripted one in tests.
+   * @default an axios transport with keep-alive agents that never follows redirects
+   */
+  transport?: PayTransport;
 }
 
 /** Per-call options. */
 export interface CallOptions {
-  /** Overrides the client's `timeoutMs` for this call, in milliseconds. */
+  /** Overrides the client's `timeoutMs` for this call, in milliseconds (1 to 120000). */
   timeoutMs?: number;
   /** Aborts the call (and any retry still to come); it then fails with a `PayConnectionError`. */
   signal?: AbortSignal;
@@ -68,9 +103,8 @@ export interface CreatePaymentCallOptions extends CallOptions {
   idempotencyKey?: string;
 }
 
-/** The options once checked, with every default filled in. */
-export interface ResolvedPayClientConfig {
-  apiKey: string;
+/** Everything but the key: what a factory serving several keys (the journey) resolves once. */
+export interface ResolvedPayConnection {
   apiBaseUrl: string;
   apiOrigin: string;
   timeoutMs: number;
@@ -78,9 +112,16 @@ export interface ResolvedPayClientConfig {
   logger: Logger;
   sleep: (ms: number) => Promise<void>;
   random: () => number;
+  /** Undefined: the client makes, and closes, its own axios transport. */
+  transport: PayTransport | undefined;
 }
 
-const KNOWN_OPTIONS = new Set<string>([
+/** The options once checked, with every default filled in. */
+export interface ResolvedPayClientConfig extends ResolvedPayConnection {
+  apiKey: string;
+}
+
+export const PAY_CLIENT_OPTION_NAMES = [
   'apiKey',
   'apiBaseUrl',
   'timeoutMs',
@@ -88,136 +129,104 @@ const KNOWN_OPTIONS = new Set<string>([
   'logger',
   'sleep',
   'random',
-] satisfies (keyof PayClientOptions)[]);
+  'transport',
+] as const satisfies readonly (keyof PayClientOptions)[];
 
 const realSleep = (ms: number): Promise<void> =>
   new Promise((resolve) => {
     setTimeout(resolve, ms);
   });
 
-function invalid(message: string): never {
-  throw new PayConfigError('ERR_PAY_INVALID_OPTION', message);
-}
-
-function resolveApiKey(apiKey: unknown): string {
-  if (typeof apiKey !== 'string' || apiKey === '') {
-    throw new PayConfigError(
-      'ERR_PAY_API_KEY',
-      'PayClient: apiKey is required; pass the API key from the GOV.UK Pay admin tool ' +
-        '(read it from an environment variable, never commit it)',
-    );
-  }
-  if (/^bearer\s/i.test(apiKey)) {
-    throw new PayConfigError(
-      'ERR_PAY_API_KEY',
-      'PayClient: apiKey must be the key alone, without "Bearer "; the client adds it',
-    );
-  }
-  // Whitespace or control characters would corrupt (or inject into) the Authorization header.
-  if (!/^[\x21-\x7e]+$/.test(apiKey)) {
-    throw new PayConfigError(
-      'ERR_PAY_API_KEY',
-      'PayClient: apiKey contains spaces, line breaks or non-ASCII characters; ' +
-        'check for a stray newline from the file or environment variable it came from',
-    );
-  }
-  return apiKey;
-}
-
-function resolveBaseUrl(value: unknown, apiKey: string): { apiBaseUrl: string; apiOrigin: string } {
-  if (value === undefined) {
-    return { apiBaseUrl: DEFAULT_API_BASE_URL, apiOrigin: DEFAULT_API_BASE_URL };
-  }
-  if (typeof value !== 'string') invalid('PayClient: apiBaseUrl must be a string URL');
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return invalid(`PayClient: apiBaseUrl must be an absolute URL such as ${DEFAULT_API_BASE_URL}`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    invalid('PayClient: apiBaseUrl must start with https:// (or http:// for a local simulator)');
-  }
-  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
-    invalid('PayClient: apiBaseUrl must not contain credentials, a query or a fragment');
-  }
-  if (url.pathname !== '/' && url.pathname !== '') {
-    invalid(
-      `PayClient: apiBaseUrl must be an origin without a path (the client adds /v1/...); ` +
-        `use ${url.origin}`,
-    );
-  }
-  // A live key must never cross the network in clear text.
-  if (url.protocol === 'http:' && apiKey.startsWith('api_live_')) {
-    invalid('PayClient: a live API key (api_live_...) can only be sent over https://');
-  }
-  return { apiBaseUrl: url.origin, apiOrigin: url.origin };
-}
-
-function resolveInteger(
-  name: string,
-  value: unknown,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    invalid(`PayClient: ${name} must be a whole number from ${min} to ${max}`);
-  }
-  return value;
-}
-
-function resolveLogger(value: unknown): Logger {
-  if (value === undefined) return silentLogger;
-  const candidate = value as Partial<Record<keyof Logger, unknown>> | null;
+function transportOption(value: unknown, path: string): PayTransport | undefined {
+  if (value === undefined) return undefined;
+  const candidate = value as { send?: unknown; close?: unknown } | null;
   if (
     typeof candidate !== 'object' ||
     candidate === null ||
-    (['debug', 'info', 'warn', 'error'] as const).some((m) => typeof candidate[m] !== 'function')
+    typeof candidate.send !== 'function' ||
+    (candidate.close !== undefined && typeof candidate.close !== 'function')
   ) {
-    invalid('PayClient: logger must have debug, info, warn and error methods (pino works as is)');
+    invalidOption(path, 'must be an object with a send(request) method (and optionally close())');
   }
-  return value as Logger;
+  return value as PayTransport;
 }
 
-function resolveFunction<T>(name: string, value: unknown, fallback: T): T {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'function') invalid(`PayClient: ${name} must be a function`);
-  return value as T;
+/**
+ * Resolves the options shared by every key: the API origin, timeout, retries, logger, clock and
+ * transport. `where` prefixes each option in messages: `PayClient`, or `''` for a factory whose
+ * own options these are (`payJourney({ timeoutMs })`).
+ */
+export function resolvePayConnection(
+  options: Readonly<Record<string, unknown>>,
+  where: string,
+): ResolvedPayConnection {
+  const origin = originOption(options.apiBaseUrl, optionPath(where, 'apiBaseUrl'), {
+    example: `'${DEFAULT_API_BASE_URL}' (the default) or the simulator's 'http://127.0.0.1:9090'`,
+    httpsBecause: 'the API key must never cross a network in clear',
+  });
+  const apiOrigin = origin?.origin ?? DEFAULT_API_BASE_URL;
+  return {
+    apiBaseUrl: apiOrigin,
+    apiOrigin,
+    timeoutMs: numberOption(
+      options.timeoutMs,
+      optionPath(where, 'timeoutMs'),
+      TIMEOUT_MS_RULE,
+      DEFAULT_TIMEOUT_MS,
+    ),
+    maxRetries: numberOption(
+      options.maxRetries,
+      optionPath(where, 'maxRetries'),
+      MAX_RETRIES_RULE,
+      DEFAULT_MAX_RETRIES,
+    ),
+    logger: loggerOption(options.logger, optionPath(where, 'logger')),
+    sleep: functionOption(
+      options.sleep,
+      optionPath(where, 'sleep'),
+      'a (ms) => Promise that waits; leave it out to use timers',
+      realSleep,
+    ),
+    random: functionOption(
+      options.random,
+      optionPath(where, 'random'),
+      'a () => number in [0, 1); leave it out to use Math.random',
+      Math.random,
+    ),
+    transport: transportOption(options.transport, optionPath(where, 'transport')),
+  };
+}
+
+/**
+ * Checks one API key for use against `apiOrigin`: its format, and that only a test key goes to
+ * an http origin. For factories that take several keys (`reconcile.apiKeys[2]`).
+ */
+export function resolvePayApiKey(value: unknown, path: string, apiOrigin: string): string {
+  const key = apiKeyOption(
+    requireOption(
+      value,
+      path,
+      'pass the API key from the GOV.UK Pay admin tool, read from an environment variable (never commit it)',
+      'ERR_PAY_API_KEY',
+    ),
+    path,
+  ) as string;
+  checkApiKeyTransport(key, new URL(apiOrigin), path, 'apiBaseUrl');
+  return key;
 }
 
 /** Checks every option once, at construction; mistakes throw `PayConfigError` saying how to fix them. */
-export function resolvePayClientOptions(options: unknown): ResolvedPayClientConfig {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new PayConfigError(
-      'ERR_PAY_MISSING_OPTION',
-      'PayClient: pass an options object, e.g. new PayClient({ apiKey: process.env.GOVUK_PAY_API_KEY })',
-    );
-  }
-  const record = options as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    if (!KNOWN_OPTIONS.has(key)) {
-      throw new PayConfigError(
-        'ERR_PAY_UNKNOWN_OPTION',
-        `PayClient: unknown option "${key}"; known options are ${[...KNOWN_OPTIONS].join(', ')}`,
-      );
-    }
-  }
-  const apiKey = resolveApiKey(record.apiKey);
-  return {
-    apiKey,
-    ...resolveBaseUrl(record.apiBaseUrl, apiKey),
-    timeoutMs: resolveInteger('timeoutMs', record.timeoutMs, DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS),
-    maxRetries: resolveInteger(
-      'maxRetries',
-      record.maxRetries,
-      DEFAULT_MAX_RETRIES,
-      0,
-      MAX_RETRIES_LIMIT,
-    ),
-    logger: resolveLogger(record.logger),
-    sleep: resolveFunction('sleep', record.sleep, realSleep),
-    random: resolveFunction('random', record.random, Math.random),
-  };
+export function resolvePayClientOptions(
+  options: unknown,
+  where = 'PayClient',
+): ResolvedPayClientConfig {
+  const record = optionsObject(
+    options,
+    where,
+    'new PayClient({ apiKey: process.env.GOVUK_PAY_API_KEY })',
+  );
+  rejectUnknownKeys(record, PAY_CLIENT_OPTION_NAMES, where);
+  const connection = resolvePayConnection(record, where);
+  const apiKey = resolvePayApiKey(record.apiKey, optionPath(where, 'apiKey'), connection.apiOrigin);
+  return { apiKey, ...connection };
 }

@@ -1,6 +1,10 @@
 import { PayValidationError } from './errors.js';
+import { guards } from './guards.js';
+import type { PageRoute } from './pipeline.js';
 import { isPlainObject } from './validate.js';
 import type {
+  PaymentSearchResult,
+  RefundSearchResult,
   SearchAgreementsQuery,
   SearchDisputesQuery,
   SearchPaymentsQuery,
@@ -50,6 +54,18 @@ export const DISPUTE_SEARCH_PARAMS = [
   'page',
   'display_size',
 ] as const satisfies readonly (keyof SearchDisputesQuery)[];
+
+/** The searches whose every page the client follows: `allPayments`, `allRefunds`. */
+export const PAYMENT_PAGES: PageRoute<PaymentSearchResult> = {
+  pathPattern: /^\/v1\/payments$/,
+  pathTemplate: '/v1/payments',
+  parse: guards.paymentSearchResults,
+};
+export const REFUND_PAGES: PageRoute<RefundSearchResult> = {
+  pathPattern: /^\/v1\/refunds$/,
+  pathTemplate: '/v1/refunds',
+  parse: guards.refundSearchResults,
+};
 
 const MAX_DISPLAY_SIZE = 500;
 

@@ -6,23 +6,40 @@ import { PayConnectionError, PayResponseError } from './errors.js';
 import type { PayConnectionReason } from './errors.js';
 
 /** What one attempt got back: any HTTP status, the body as text. */
-export interface RawResponse {
+export interface TransportResponse {
   status: number;
   /** Header names in lower case. */
   headers: Record<string, string>;
   body: string;
 }
 
-export interface AttemptRequest {
+/** One HTTP attempt, fully described: the transport adds nothing but the connection. */
+export interface TransportRequest {
   method: 'GET' | 'POST';
+  /** The API origin, e.g. `https://publicapi.payments.service.gov.uk`. */
+  origin: string;
   /** The real path and query, e.g. `/v1/payments/abc`. Never logged, never put in an error. */
   url: string;
   /** The path template for messages, e.g. `/v1/payments/{paymentId}`. */
   pathTemplate: string;
+  /** Authorization included: a transport must never put a header in an error or a log. */
   headers: Record<string, string>;
   body?: string;
+  /** From sending to the last byte of the body, in milliseconds. */
   timeoutMs: number;
   signal?: AbortSignal;
+}
+
+/**
+ * Sends one attempt and resolves with whatever status came back; retries, errors for statuses
+ * and parsing are the client's. It rejects only when there is no response, preferably with a
+ * `PayConnectionError` saying why: any other rejection is replaced by a generic one, so a
+ * transport's own error, which may hold the request headers, never reaches a caller.
+ */
+export interface PayTransport {
+  send(request: TransportRequest): Promise<TransportResponse>;
+  /** Closes kept-alive connections. */
+  close?(): void;
 }
 
 /** A search page of 500 full payments is well under this; anything bigger is not GOV.UK Pay. */
@@ -33,16 +50,15 @@ const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
  * the request config, headers included, so the Authorization header. Every failure becomes a
  * fresh `PayConnectionError` or `PayResponseError` built from the error code alone.
  */
-export class Transport {
+export class AxiosTransport implements PayTransport {
   readonly #http: AxiosInstance;
   readonly #httpAgent: http.Agent;
   readonly #httpsAgent: https.Agent;
 
-  constructor(baseUrl: string) {
+  constructor() {
     this.#httpAgent = new http.Agent({ keepAlive: true });
     this.#httpsAgent = new https.Agent({ keepAlive: true });
     this.#http = axios.create({
-      baseURL: baseUrl,
       httpAgent: this.#httpAgent,
       httpsAgent: this.#httpsAgent,
       // Following a redirect would resend the API key to wherever it points.
@@ -57,7 +73,7 @@ export class Transport {
     });
   }
 
-  async send(request: AttemptRequest): Promise<RawResponse> {
+  async send(request: TransportRequest): Promise<TransportResponse> {
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -70,6 +86,7 @@ export class Transport {
       if (request.signal?.aborted === true) controller.abort();
       const response = await this.#http.request<string>({
         method: request.method,
+        baseURL: request.origin,
         url: request.url,
         headers: request.headers,
         ...(request.body === undefined ? {} : { data: request.body }),
@@ -96,7 +113,7 @@ export class Transport {
     }
   }
 
-  /** Closes idle keep-alive sockets. */
+  /** Closes the keep-alive sockets, idle or in use. */
   close(): void {
     this.#httpAgent.destroy();
     this.#httpsAgent.destroy();
@@ -140,7 +157,7 @@ function reasonFor(code: string): PayConnectionReason {
 
 function toSafeError(
   error: unknown,
-  request: AttemptRequest,
+  request: TransportRequest,
   state: { timedOut: boolean; callerAborted: boolean },
 ): Error {
   const where = { method: request.method, path: request.pathTemplate };

@@ -1,5 +1,6 @@
 import { MAX_AMOUNT, PAYMENT_ID_PATTERN } from '../govuk-pay/index.js';
 import { PayValidationError } from './errors.js';
+import { TIMEOUT_MS_RULE } from './options.js';
 import type { CreateAgreementRequest, CreatePaymentRequest, CreateRefundRequest } from './types.js';
 
 /*
@@ -336,10 +337,11 @@ export function validateResourceId(
   }
 }
 
-/** Per-call timeout: a positive whole number of milliseconds. */
+/** Per-call timeout, in the same range as the client's own `timeoutMs`. */
 export function validateTimeoutMs(operation: string, value: unknown): asserts value is number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 600_000) {
-    fail(operation, 'timeoutMs', 'must be a whole number of milliseconds from 1 to 600000');
+  const { min, max } = TIMEOUT_MS_RULE;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    fail(operation, 'timeoutMs', `must be a whole number of milliseconds from ${min} to ${max}`);
   }
 }
 

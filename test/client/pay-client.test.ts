@@ -497,7 +497,28 @@ describe('construction', () => {
     ['ftp base URL', { apiKey: API_KEY, apiBaseUrl: 'ftp://a.example' }, 'ERR_PAY_INVALID_OPTION'],
     [
       'live key over http',
-      { apiKey: 'api_live_abc', apiBaseUrl: 'http://127.0.0.1:1' },
+      { apiKey: API_KEY.replace('api_test_', 'api_live_'), apiBaseUrl: 'http://127.0.0.1:1' },
+      'ERR_PAY_API_KEY',
+    ],
+    [
+      'unprefixed old key over http (it may be live)',
+      { apiKey: API_KEY.slice('api_test_'.length), apiBaseUrl: 'http://127.0.0.1:1' },
+      'ERR_PAY_API_KEY',
+    ],
+    ['a key that is not GOV.UK Pay-shaped', { apiKey: 'secret' }, 'ERR_PAY_API_KEY'],
+    [
+      'http to a host that is not loopback',
+      { apiKey: API_KEY, apiBaseUrl: 'http://pay.internal:9090' },
+      'ERR_PAY_INVALID_OPTION',
+    ],
+    [
+      'timeoutMs over two minutes',
+      { apiKey: API_KEY, timeoutMs: 120_001 },
+      'ERR_PAY_INVALID_OPTION',
+    ],
+    [
+      'transport without send',
+      { apiKey: API_KEY, transport: { request() {} } },
       'ERR_PAY_INVALID_OPTION',
     ],
     ['timeoutMs 0', { apiKey: API_KEY, timeoutMs: 0 }, 'ERR_PAY_INVALID_OPTION'],
@@ -519,7 +540,7 @@ describe('construction', () => {
     }
     expect(caught).toBeInstanceOf(PayConfigError);
     expect((caught as PayConfigError).code).toBe(code);
-    expect((caught as Error).message).toMatch(/^govuk-pay-express: PayClient: /);
+    expect((caught as Error).message).toMatch(/^govuk-pay-express: PayClient\.[a-zA-Z]+ /);
     expect((caught as Error).message).not.toContain(API_KEY);
   });
 
