@@ -1,0 +1,566 @@
+import { randomBytes } from 'node:crypto';
+import { PayConfigError } from '../config-error.js';
+import type { Logger } from '../logger.js';
+import { silentLogger } from '../logger.js';
+import type { PaymentRecord, PaymentStore, SettlementBegin } from '../store/types.js';
+import { PayStoreError } from './errors.js';
+import {
+  POSTGRES_SCHEMA_VERSION,
+  postgresMigrationSql,
+  postgresTableNames,
+} from './postgres-schema.js';
+import type { PostgresTableNames } from './postgres-schema.js';
+import { checkTtl, decodeRecord, encodeRecord } from './record-codec.js';
+
+export { PayStoreError } from './errors.js';
+export type { PayStoreErrorCode } from './errors.js';
+export { POSTGRES_SCHEMA_VERSION, postgresMigrationSql } from './postgres-schema.js';
+
+/** What a query answers, as far as the store reads it. */
+export interface PgQueryResult {
+  rows: Record<string, unknown>[];
+  rowCount: number | null;
+}
+
+/** Anything with pg's `query({ text, values })`: a `Pool` or a checked-out `PoolClient`. */
+export interface PgQueryable {
+  query(config: { text: string; values?: unknown[] }): Promise<PgQueryResult>;
+}
+
+/** A `pg` `Pool` (or anything shaped like one), as far as the store uses it. */
+export interface PgPoolLike extends PgQueryable {
+  connect(): Promise<PgQueryable & { release(error?: Error | boolean): void }>;
+}
+
+/** Options of {@link PostgresStore}. */
+export interface PostgresStoreOptions {
+  /**
+   * A `pg` `Pool`, shared with the rest of the service if you like. The store never ends it.
+   * Give it a `connectionTimeoutMillis`, so that a database that stops answering new connections
+   * fails fast.
+   */
+  pool: PgPoolLike;
+  /**
+   * The schema holding the tables, created by `migrate()` if missing. Lower-case letters, digits
+   * and `_`.
+   * @default 'public'
+   */
+  schema?: string;
+  /**
+   * The base name of the tables: `<table>_pending`, `<table>_return_id`, `<table>_claim`,
+   * `<table>_settlement` and `<table>_schema_version`. Lower-case letters, digits and `_`.
+   * @default 'govuk_pay'
+   */
+  table?: string;
+  /**
+   * How long a query may take, waiting for a connection included, before its promise rejects
+   * with `ERR_PAY_STORE_UNAVAILABLE`: how long a citizen waits on a return before `unconfirmed`.
+   * @default 5000
+   */
+  queryTimeoutMs?: number;
+  /**
+   * How many pending payments `listPending` and `listDue` read per query.
+   * @default 200
+   */
+  batchSize?: number;
+  /**
+   * After this many writes, one batch of expired rows is purged in the background (see
+   * {@link PostgresStore.purgeExpired}). 0 turns it off, for services that purge on a schedule.
+   * @default 1000
+   */
+  purgeEveryWrites?: number;
+  /**
+   * Told about a corrupted record skipped while listing and about a background purge that
+   * failed. Never given a payment id.
+   * @default a silent logger
+   */
+  logger?: Logger;
+}
+
+/** Options of {@link PostgresStore.purgeExpired}. */
+export interface PurgeOptions {
+  /**
+   * Rows deleted per statement, so that a purge never holds many locks or one long transaction.
+   * @default 1000
+   */
+  batchSize?: number;
+  /**
+   * Statements per table at the most; the rest waits for the next purge.
+   * @default 100
+   */
+  maxBatches?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 5_000;
+const DEFAULT_BATCH_SIZE = 200;
+const DEFAULT_PURGE_EVERY = 1_000;
+const BACKGROUND_PURGE_BATCH = 500;
+const OPTION_NAMES: ReadonlySet<string> = new Set([
+  'pool',
+  'schema',
+  'table',
+  'queryTimeoutMs',
+  'batchSize',
+  'purgeEveryWrites',
+  'logger',
+]);
+
+/** See SETTLEMENT_ATTEMPT_RETENTION_MS in the Redis store: the attempt count outlives leases. */
+const ATTEMPT_RETENTION_MS = 8 * 24 * 60 * 60 * 1000;
+
+/** Now, epoch milliseconds, by the database's clock: every instance agrees on it. */
+const NOW = `(extract(epoch from clock_timestamp()) * 1000)::bigint`;
+
+/** The statements, built once per store from validated, quoted table names. */
+function statements(t: PostgresTableNames) {
+  return {
+    savePending: `INSERT INTO ${t.pending} AS p (payment_id, created_at, record, expires_at)
+      VALUES ($1, $2, $3, ${NOW} + $4)
+      ON CONFLICT (payment_id) DO UPDATE SET created_at = EXCLUDED.created_at,
+        record = EXCLUDED.record, expires_at = EXCLUDED.expires_at,
+        due_at = CASE WHEN p.expires_at > ${NOW} THEN p.due_at END`,
+    deletePending: `DELETE FROM ${t.pending} WHERE payment_id = $1`,
+    // Keyset pagination on the (created_at, payment_id) index: no OFFSET, so deletes between
+    // pages never make a reader skip a row.
+    listPending: `SELECT payment_id, created_at, record FROM ${t.pending}
+      WHERE created_at < $1 AND (created_at, payment_id) > ($2, $3) AND expires_at > ${NOW}
+      ORDER BY created_at, payment_id LIMIT $4`,
+    getPending: `SELECT record FROM ${t.pending} WHERE payment_id = $1 AND expires_at > ${NOW}`,
+    markDue: `UPDATE ${t.pending} SET due_at = COALESCE(due_at, ${NOW})
+      WHERE payment_id = $1 AND expires_at > ${NOW}`,
+    listDue: `SELECT payment_id, due_at AS created_at, record FROM ${t.pending}
+      WHERE due_at IS NOT NULL AND (due_at, payment_id) > ($1, $2) AND expires_at > ${NOW}
+      ORDER BY due_at, payment_id LIMIT $3`,
+    saveReturnId: `INSERT INTO ${t.returnIds} (return_id, record, expires_at)
+      VALUES ($1, $2, ${NOW} + $3)
+      ON CONFLICT (return_id) DO UPDATE SET record = EXCLUDED.record, expires_at = EXCLUDED.expires_at`,
+    getReturnId: `SELECT record FROM ${t.returnIds} WHERE return_id = $1 AND expires_at > ${NOW}`,
+    // One statement: the row lock taken by ON CONFLICT makes racing claims queue, and each one
+    // after the first sees the winner's unexpired row and updates nothing.
+    claim: `INSERT INTO ${t.claims} AS c (key, expires_at) VALUES ($1, ${NOW} + $2)
+      ON CONFLICT (key) DO UPDATE SET expires_at = EXCLUDED.expires_at
+      WHERE c.expires_at <= ${NOW}
+      RETURNING 1`,
+    release: `DELETE FROM ${t.claims} WHERE key = $1`,
+    // Takes the lease when there is no row, the row has expired, or it is neither committed nor
+    // held by a live lease. The attempt carries on from the row unless the row had expired.
+    begin: `INSERT INTO ${t.settlements} AS s (key, attempt, token, lease_until, committed, expires_at)
+      VALUES ($1, 1, $2, ${NOW} + $3, false, ${NOW} + GREATEST($3, $4))
+      ON CONFLICT (key) DO UPDATE SET
+        attempt = CASE WHEN s.expires_at <= ${NOW} THEN 1 ELSE s.attempt + 1 END,
+        token = EXCLUDED.token, lease_until = EXCLUDED.lease_until, committed = false,
+        expires_at = EXCLUDED.expires_at
+      WHERE s.expires_at <= ${NOW}
+        OR (NOT s.committed AND (s.token IS NULL OR s.lease_until <= ${NOW}))
+      RETURNING attempt`,
+    settlementState: `SELECT attempt, committed FROM ${t.settlements}
+      WHERE key = $1 AND expires_at > ${NOW}`,
+    renew: `UPDATE ${t.settlements} SET lease_until = ${NOW} + $3,
+        expires_at = GREATEST(expires_at, ${NOW} + $3)
+      WHERE key = $1 AND token = $2 AND NOT committed AND expires_at > ${NOW}`,
+    commit: `UPDATE ${t.settlements}
+      SET committed = true, token = NULL, lease_until = NULL, expires_at = ${NOW} + $3
+      WHERE key = $1 AND token = $2 AND NOT committed AND expires_at > ${NOW}`,
+    releaseLease: `UPDATE ${t.settlements} SET token = NULL, lease_until = NULL
+      WHERE key = $1 AND token = $2 AND NOT committed`,
+    purge: (table: string, keyColumn: string): string =>
+      `DELETE FROM ${table} WHERE ${keyColumn} IN (
+        SELECT ${keyColumn} FROM ${table} WHERE expires_at <= ${NOW}
+        LIMIT $1 FOR UPDATE SKIP LOCKED)`,
+    lock: `SELECT pg_advisory_xact_lock(hashtext($1))`,
+    versionTable: `CREATE SCHEMA IF NOT EXISTS "${t.schema}";
+      CREATE TABLE IF NOT EXISTS ${t.schemaVersion} (
+        version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+    version: `SELECT COALESCE(MAX(version), 0) AS version FROM ${t.schemaVersion}`,
+  };
+}
+
+/**
+ * A {@link PaymentStore} in PostgreSQL, shared by every instance using the same database and
+ * tables, and durable across restarts. Run `await store.migrate()` once at start-up (or apply
+ * {@link postgresMigrationSql} yourself). Every statement is parameterised; the only text put
+ * into SQL is the schema and table names, checked against a strict pattern and quoted.
+ */
+export class PostgresStore implements PaymentStore {
+  readonly #pool: PgPoolLike;
+  readonly #tables: PostgresTableNames;
+  readonly #sql: ReturnType<typeof statements>;
+  readonly #timeoutMs: number;
+  readonly #batchSize: number;
+  readonly #purgeEvery: number;
+  readonly #logger: Logger;
+  #writes = 0;
+  #backgroundPurge: Promise<void> | undefined;
+
+  constructor(options: PostgresStoreOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw new PayConfigError(
+        'ERR_PAY_MISSING_OPTION',
+        'PostgresStore needs options such as { pool }, with a pg Pool',
+      );
+    }
+    for (const name of Object.keys(options)) {
+      if (!OPTION_NAMES.has(name)) {
+        throw new PayConfigError(
+          'ERR_PAY_UNKNOWN_OPTION',
+          `unknown PostgresStore option "${name}"; the options are pool, schema, table, queryTimeoutMs, batchSize, purgeEveryWrites and logger`,
+        );
+      }
+    }
+    const {
+      pool,
+      schema,
+      table,
+      queryTimeoutMs = DEFAULT_TIMEOUT_MS,
+      batchSize = DEFAULT_BATCH_SIZE,
+      purgeEveryWrites = DEFAULT_PURGE_EVERY,
+      logger = silentLogger,
+    } = options;
+    if (
+      typeof pool !== 'object' ||
+      pool === null ||
+      typeof pool.query !== 'function' ||
+      typeof pool.connect !== 'function'
+    ) {
+      throw new PayConfigError(
+        'ERR_PAY_MISSING_OPTION',
+        'PostgresStore needs { pool }: a Pool from the "pg" package (new Pool({ connectionString }))',
+      );
+    }
+    if (!isWholeNumber(queryTimeoutMs, 1, 600_000)) {
+      throw new PayConfigError(
+        'ERR_PAY_INVALID_OPTION',
+        `PostgresStore queryTimeoutMs must be a whole number of milliseconds from 1 to 600000; leave it out for ${DEFAULT_TIMEOUT_MS}`,
+      );
+    }
+    if (!isWholeNumber(batchSize, 1, 10_000)) {
+      throw new PayConfigError(
+        'ERR_PAY_INVALID_OPTION',
+        `PostgresStore batchSize must be a whole number from 1 to 10000; leave it out for ${DEFAULT_BATCH_SIZE}`,
+      );
+    }
+    if (!isWholeNumber(purgeEveryWrites, 0, 1_000_000_000)) {
+      throw new PayConfigError(
+        'ERR_PAY_INVALID_OPTION',
+        `PostgresStore purgeEveryWrites must be a whole number (0 turns background purging off); leave it out for ${DEFAULT_PURGE_EVERY}`,
+      );
+    }
+    if (!isLogger(logger)) {
+      throw new PayConfigError(
+        'ERR_PAY_INVALID_OPTION',
+        'PostgresStore logger must have debug, info, warn and error methods (pino works); leave it out for none',
+      );
+    }
+    this.#pool = pool;
+    this.#tables = postgresTableNames(schema, table);
+    this.#sql = statements(this.#tables);
+    this.#timeoutMs = queryTimeoutMs;
+    this.#batchSize = batchSize;
+    this.#purgeEvery = purgeEveryWrites;
+    this.#logger = logger;
+  }
+
+  /**
+   * Creates the tables, or brings them up to {@link POSTGRES_SCHEMA_VERSION}, in one
+   * transaction under an advisory lock, so instances starting together migrate once. Running
+   * it again does nothing. Resolves to the versions before and after.
+   */
+  async migrate(): Promise<{ from: number; to: number }> {
+    const client = await this.#withTimeout(this.#pool.connect()).catch((error: unknown) => {
+      throw storeError(error);
+    });
+    let broken: Error | undefined;
+    try {
+      await client.query({ text: 'BEGIN' });
+      await client.query({
+        text: this.#sql.lock,
+        values: [`govuk-pay-express:${this.#tables.schema}.${this.#tables.base}`],
+      });
+      await client.query({ text: this.#sql.versionTable });
+      const from = Number((await client.query({ text: this.#sql.version })).rows[0]?.version ?? 0);
+      if (from > POSTGRES_SCHEMA_VERSION) {
+        throw new PayStoreError(
+          'ERR_PAY_STORE_CORRUPT',
+          `the PostgresStore tables are at version ${from}, newer than this library's ${POSTGRES_SCHEMA_VERSION}; upgrade govuk-pay-express`,
+        );
+      }
+      if (from < 1) {
+        await client.query({
+          text: postgresMigrationSql({ schema: this.#tables.schema, table: this.#tables.base }),
+        });
+      }
+      await client.query({ text: 'COMMIT' });
+      return { from, to: POSTGRES_SCHEMA_VERSION };
+    } catch (error) {
+      await client.query({ text: 'ROLLBACK' }).catch((rollbackError: unknown) => {
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      });
+      throw storeError(error);
+    } finally {
+      // A connection that could not even roll back is not given back to the pool.
+      client.release(broken ?? false);
+    }
+  }
+
+  async savePending(record: PaymentRecord, ttlMs: number): Promise<void> {
+    const value = encodeRecord(record);
+    await this.#query(this.#sql.savePending, [
+      record.paymentId,
+      Math.floor(record.createdAt),
+      value,
+      checkTtl(ttlMs),
+    ]);
+    this.#wrote();
+  }
+
+  async deletePending(paymentId: string): Promise<void> {
+    await this.#query(this.#sql.deletePending, [checkId(paymentId, 'paymentId')]);
+  }
+
+  /**
+   * Streams the live pending payments created before `createdBefore`, oldest first,
+   * `batchSize` per query, by keyset. A payment deleted after its batch was read may still be
+   * yielded; none is yielded twice.
+   */
+  async *listPending(createdBefore: number): AsyncGenerator<PaymentRecord, void, undefined> {
+    // A bigint column compared with a fraction or with 2^63 and above would fail: clamp.
+    const before = Math.min(Math.ceil(createdBefore), Number.MAX_SAFE_INTEGER);
+    yield* this.#keyset((afterAt, afterId) =>
+      this.#query(this.#sql.listPending, [before, afterAt, afterId, this.#batchSize]),
+    );
+  }
+
+  async saveReturnId(returnId: string, record: PaymentRecord, ttlMs: number): Promise<void> {
+    const value = encodeRecord(record);
+    await this.#query(this.#sql.saveReturnId, [
+      checkId(returnId, 'returnId'),
+      value,
+      checkTtl(ttlMs),
+    ]);
+    this.#wrote();
+  }
+
+  async getReturnId(returnId: string): Promise<PaymentRecord | undefined> {
+    const { rows } = await this.#query(this.#sql.getReturnId, [checkId(returnId, 'returnId')]);
+    return rows[0] === undefined ? undefined : decodeRecord(rows[0].record, 'return id');
+  }
+
+  async claim(key: string, ttlMs: number): Promise<boolean> {
+    const { rowCount } = await this.#query(this.#sql.claim, [checkId(key, 'key'), checkTtl(ttlMs)]);
+    this.#wrote();
+    return rowCount === 1;
+  }
+
+  async release(key: string): Promise<void> {
+    await this.#query(this.#sql.release, [checkId(key, 'key')]);
+  }
+
+  async beginSettlement(key: string, leaseMs: number): Promise<SettlementBegin> {
+    checkId(key, 'key');
+    const token = randomBytes(16).toString('base64url');
+    const lease = checkTtl(leaseMs, 'leaseMs');
+    this.#wrote();
+    // Lost races are answered by a second read, and the row may expire in between: then the
+    // begin is tried again. Two rounds suffice unless the lease is shorter than a round trip.
+    for (let round = 0; ; round += 1) {
+      const taken = await this.#query(this.#sql.begin, [key, token, lease, ATTEMPT_RETENTION_MS]);
+      const won = taken.rows[0];
+      if (won !== undefined) {
+        return { status: 'acquired', lease: { token, attempt: Number(won.attempt) } };
+      }
+      const { rows } = await this.#query(this.#sql.settlementState, [key]);
+      const state = rows[0];
+      if (state?.committed === true) return { status: 'settled' };
+      if (state !== undefined || round >= 2) {
+        return { status: 'leased', attempt: Number(state?.attempt ?? 1) };
+      }
+    }
+  }
+
+  async renewSettlement(key: string, token: string, leaseMs: number): Promise<boolean> {
+    const { rowCount } = await this.#query(this.#sql.renew, [
+      checkId(key, 'key'),
+      String(token),
+      checkTtl(leaseMs, 'leaseMs'),
+    ]);
+    return rowCount === 1;
+  }
+
+  async commitSettlement(key: string, token: string, retentionMs: number): Promise<boolean> {
+    const { rowCount } = await this.#query(this.#sql.commit, [
+      checkId(key, 'key'),
+      String(token),
+      checkTtl(retentionMs, 'retentionMs'),
+    ]);
+    return rowCount === 1;
+  }
+
+  async releaseSettlement(key: string, token: string): Promise<void> {
+    await this.#query(this.#sql.releaseLease, [checkId(key, 'key'), String(token)]);
+  }
+
+  async getPending(paymentId: string): Promise<PaymentRecord | undefined> {
+    const { rows } = await this.#query(this.#sql.getPending, [checkId(paymentId, 'paymentId')]);
+    return rows[0] === undefined ? undefined : decodeRecord(rows[0].record, 'pending record');
+  }
+
+  async markDue(paymentId: string): Promise<boolean> {
+    const { rowCount } = await this.#query(this.#sql.markDue, [checkId(paymentId, 'paymentId')]);
+    return rowCount === 1;
+  }
+
+  /** Streams the pending payments marked due, longest marked first, `batchSize` per query. */
+  async *listDue(): AsyncGenerator<PaymentRecord, void, undefined> {
+    yield* this.#keyset((afterAt, afterId) =>
+      this.#query(this.#sql.listDue, [afterAt, afterId, this.#batchSize]),
+    );
+  }
+
+  /**
+   * Deletes expired rows from every table, `batchSize` rows per statement and at most
+   * `maxBatches` statements per table, skipping rows another session holds. Reads never return
+   * expired rows anyway; this only bounds the tables' size. Resolves to the rows deleted.
+   */
+  async purgeExpired(options: PurgeOptions = {}): Promise<number> {
+    const { batchSize = 1_000, maxBatches = 100 } = options;
+    if (!isWholeNumber(batchSize, 1, 100_000) || !isWholeNumber(maxBatches, 1, 1_000_000)) {
+      throw new RangeError(
+        'govuk-pay-express: purgeExpired batchSize must be a whole number from 1 to 100000 and maxBatches one from 1 up',
+      );
+    }
+    const t = this.#tables;
+    let purged = 0;
+    for (const [table, keyColumn] of [
+      [t.pending, 'payment_id'],
+      [t.returnIds, 'return_id'],
+      [t.claims, 'key'],
+      [t.settlements, 'key'],
+    ] as const) {
+      const text = this.#sql.purge(table, keyColumn);
+      for (let batch = 0; batch < maxBatches; batch += 1) {
+        const { rowCount } = await this.#query(text, [batchSize]);
+        purged += rowCount ?? 0;
+        if ((rowCount ?? 0) < batchSize) break;
+      }
+    }
+    return purged;
+  }
+
+  /** Waits for a background purge in progress. The pool belongs to the service, which ends it. */
+  async close(): Promise<void> {
+    await this.#backgroundPurge;
+  }
+
+  /**
+   * Pages through rows ordered by (created_at, payment_id), resuming after the last row read.
+   * Corrupted records are logged and skipped so that one bad row does not stop reconciliation.
+   */
+  async *#keyset(
+    page: (afterAt: number, afterId: string) => Promise<PgQueryResult>,
+  ): AsyncGenerator<PaymentRecord, void, undefined> {
+    let afterAt = Number.MIN_SAFE_INTEGER;
+    let afterId = '';
+    for (;;) {
+      const { rows } = await page(afterAt, afterId);
+      for (const row of rows) {
+        afterAt = Number(row.created_at);
+        afterId = String(row.payment_id);
+        let record: PaymentRecord;
+        try {
+          record = decodeRecord(row.record, 'pending record');
+        } catch (error) {
+          this.#logger.error(
+            { err: error, code: error instanceof PayStoreError ? error.code : undefined },
+            'govuk-pay-express: skipped a corrupted pending record in PostgresStore',
+          );
+          continue;
+        }
+        yield record;
+      }
+      if (rows.length < this.#batchSize) return;
+    }
+  }
+
+  /** Counts writes, and every `purgeEveryWrites` starts one bounded purge unless one runs. */
+  #wrote(): void {
+    if (this.#purgeEvery === 0) return;
+    this.#writes += 1;
+    if (this.#writes % this.#purgeEvery !== 0 || this.#backgroundPurge !== undefined) return;
+    this.#backgroundPurge = this.purgeExpired({ batchSize: BACKGROUND_PURGE_BATCH, maxBatches: 1 })
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          this.#logger.warn(
+            { err: error },
+            'govuk-pay-express: a background purge of expired store rows failed',
+          );
+        },
+      )
+      .finally(() => {
+        this.#backgroundPurge = undefined;
+      });
+  }
+
+  async #query(text: string, values: unknown[]): Promise<PgQueryResult> {
+    try {
+      return await this.#withTimeout(this.#pool.query({ text, values }));
+    } catch (error) {
+      throw storeError(error);
+    }
+  }
+
+  #withTimeout<T>(work: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`PostgreSQL did not answer within ${this.#timeoutMs} ms`));
+      }, this.#timeoutMs);
+      timer.unref();
+      work.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
+  }
+}
+
+/**
+ * A PayStoreError for any failure. PostgreSQL's messages can quote a row's values (a unique
+ * violation names the key), so only the SQLSTATE code or the driver's own message is kept.
+ */
+function storeError(error: unknown): PayStoreError {
+  if (error instanceof PayStoreError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  const sqlState = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+  const detail =
+    sqlState !== undefined
+      ? `SQLSTATE ${sqlState}`
+      : error instanceof Error
+        ? error.message
+        : String(error);
+  return new PayStoreError('ERR_PAY_STORE_UNAVAILABLE', `PostgreSQL query failed (${detail})`, {
+    cause: error,
+  });
+}
+
+function checkId(id: string, what: string): string {
+  if (typeof id !== 'string' || id === '') {
+    throw new TypeError(`govuk-pay-express: a store ${what} must be a non-empty string`);
+  }
+  return id;
+}
+
+function isWholeNumber(value: unknown, min: number, max: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}
+
+function isLogger(value: unknown): value is Logger {
+  if (typeof value !== 'object' || value === null) return false;
+  const l = value as Record<string, unknown>;
+  return ['debug', 'info', 'warn', 'error'].every((level) => typeof l[level] === 'function');
+}
