@@ -1,6 +1,8 @@
 import { PayConfigError } from '../config-error.js';
 import { hashApiKey } from './auth.js';
 import { API_KEY_PATTERN } from './ids.js';
+import type { ResolvedWebhookEndpoint, SimulatorWebhookEndpoint } from './webhooks/options.js';
+import { resolveWebhookEndpoints } from './webhooks/options.js';
 
 /** Options of `createSimulator`. Every field is optional. */
 export interface SimulatorOptions {
@@ -44,6 +46,13 @@ export interface SimulatorOptions {
    * @default Math.random
    */
   random?: () => number;
+  /**
+   * Webhook subscriptions: every payment event GOV.UK Pay reports is POSTed, signed, to each
+   * `url` that takes its event type, with GOV.UK Pay's timeout and retry schedule on the
+   * simulator clock. See `sim.webhooks`.
+   * @default []
+   */
+  webhooks?: readonly SimulatorWebhookEndpoint[];
 }
 
 /** Options after validation, with defaults applied. */
@@ -55,6 +64,7 @@ export interface ResolvedSimulatorConfig {
   readonly admin: boolean;
   readonly paymentProvider: string;
   readonly random: () => number;
+  readonly webhooks: readonly ResolvedWebhookEndpoint[];
 }
 
 const KNOWN_OPTIONS = new Set([
@@ -65,6 +75,7 @@ const KNOWN_OPTIONS = new Set([
   'admin',
   'paymentProvider',
   'random',
+  'webhooks',
 ]);
 
 function invalid(message: string): never {
@@ -173,5 +184,6 @@ export function resolveSimulatorOptions(options: unknown): ResolvedSimulatorConf
     admin: o.admin === true,
     paymentProvider: (o.paymentProvider as string | undefined) ?? 'sandbox',
     random: (o.random as (() => number) | undefined) ?? Math.random,
+    webhooks: resolveWebhookEndpoints(o.webhooks),
   };
 }

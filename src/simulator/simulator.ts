@@ -18,6 +18,8 @@ import { createPagesRouter } from './pages.js';
 import { createRateLimiter, unlimited } from './rate-limit.js';
 import { renderSearchPayment } from './render.js';
 import { Timers } from './timers.js';
+import type { SimulatorWebhooks } from './webhooks/index.js';
+import { WEBHOOK_ADMIN_PATH, WebhookSender, createWebhookAdminRouter } from './webhooks/index.js';
 import {
   cancelByService,
   cancelByUser,
@@ -68,6 +70,8 @@ export interface Simulator {
   cancelByService(paymentId: string): void;
   /** The provider fails it: `error` P0050. Throws if unknown or finished. */
   failWithProviderError(paymentId: string): void;
+  /** The webhooks sent to the `webhooks` subscriptions: deliveries, redelivery, faults. */
+  readonly webhooks: SimulatorWebhooks;
   /** Forgets every payment, refund, fault, rate-limit count and clock advance. */
   reset(): void;
 }
@@ -78,6 +82,7 @@ export function createSimulator(options?: SimulatorOptions): Simulator {
   const engine = new SimulatorEngine(config, clock);
   const timers = new Timers();
   const faults = new FaultRegistry(config.random);
+  const webhooks = new WebhookSender(config.webhooks, engine, config.random);
   const rateLimiter =
     config.postsPerSecond === undefined
       ? unlimited
@@ -149,6 +154,7 @@ export function createSimulator(options?: SimulatorOptions): Simulator {
     app,
     clock: { now: clock.now, advance: clock.advance },
     faults,
+    webhooks: webhooks.controls,
     payments: {
       get(paymentId) {
         const payment = engine.getPayment(paymentId);
@@ -181,6 +187,7 @@ export function createSimulator(options?: SimulatorOptions): Simulator {
       faults.clear();
       rateLimiter.reset();
       timers.clear();
+      webhooks.reset();
     },
     listen(port = 0) {
       return new Promise((resolve, reject) => {
@@ -204,6 +211,7 @@ export function createSimulator(options?: SimulatorOptions): Simulator {
   };
 
   if (config.admin) {
+    app.use(WEBHOOK_ADMIN_PATH, createWebhookAdminRouter(webhooks));
     app.use(
       '/__simulator',
       createAdminRouter({

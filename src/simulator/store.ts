@@ -1,4 +1,5 @@
 import { newExternalId, newToken } from './ids.js';
+import { notifyRefundAdded } from './webhooks/hooks.js';
 import type { SimPayment, SimRefund } from './model.js';
 
 /**
@@ -60,6 +61,7 @@ export class SimulatorStore {
       this.refundsByAccount.set(refund.account, list);
     }
     list.push(refund);
+    notifyRefundAdded(payment, refund);
   }
 
   /** Oldest first. */

@@ -3,6 +3,7 @@ import { cardBrand, cardType, classifyCard, normaliseCardNumber } from './cards.
 import { newProviderId } from './ids.js';
 import type { SimPayment } from './model.js';
 import { isFinished } from './model.js';
+import { notifyStateChanged } from './webhooks/hooks.js';
 
 /** Unfinished payments expire 90 minutes after creation (FACTS.md §15). */
 export const PAYMENT_EXPIRY_MS = 90 * 60 * 1000;
@@ -35,7 +36,9 @@ function setState(
 ): void {
   payment.status = status;
   payment.code = code;
-  (payment.events ??= []).push({ status, code, at });
+  const event = { status, code, at };
+  (payment.events ??= []).push(event);
+  notifyStateChanged(payment, event);
 }
 
 /**
