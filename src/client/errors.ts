@@ -22,11 +22,61 @@ interface PayErrorInit extends PayErrorContext {
 }
 
 /**
+ * Marks the error classes across copies of this package. A service can load it twice (the ESM
+ * and the CommonJS build, or two versions in node_modules), and a plain `instanceof` would then
+ * say an error from one copy is not a `PayError` of the other: retry rules, a journey's outcome
+ * mapping and the service's own `catch` would all take the wrong branch. `Symbol.for` gives every
+ * copy the same key, and each class puts its own name under it.
+ */
+const PAY_ERROR_BRAND: unique symbol = Symbol.for('govuk-pay-express.PayError');
+
+type Branded = { [PAY_ERROR_BRAND]?: unknown };
+
+/**
+ * True when `value` was made by a class carrying `brand`, from any copy of this package: some
+ * prototype in its chain has a constructor whose own brand is `brand`.
+ */
+function hasBrand(value: unknown, brand: unknown): boolean {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
+  for (
+    let proto: unknown = Object.getPrototypeOf(value);
+    proto !== null && proto !== undefined;
+    proto = Object.getPrototypeOf(proto)
+  ) {
+    const ctor: unknown = Object.hasOwn(proto, 'constructor')
+      ? (proto as { constructor: unknown }).constructor
+      : undefined;
+    if (
+      typeof ctor === 'function' &&
+      Object.hasOwn(ctor, PAY_ERROR_BRAND) &&
+      (ctor as Branded)[PAY_ERROR_BRAND] === brand
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
  * The base of every GOV.UK Pay API failure. It carries what GOV.UK Pay said (`status`, `code`,
  * `field`, `description`) and nothing of the request: no axios config, no headers, so the API key
  * can never be printed from an error, whatever a logger or `util.inspect` digs into.
  */
 export class PayError extends Error {
+  static readonly [PAY_ERROR_BRAND]: string = 'PayError';
+
+  /**
+   * `instanceof` by brand, so it holds across copies of the package; per class, so a
+   * `PayRateLimitError` is a `PayError` but not a `PayServerError`. A subclass a service defines
+   * without a brand of its own falls back to the ordinary prototype check.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (!Object.hasOwn(this, PAY_ERROR_BRAND)) {
+      return Function.prototype[Symbol.hasInstance].call(this, value);
+    }
+    return hasBrand(value, (this as Branded)[PAY_ERROR_BRAND]);
+  }
+
   override readonly name: string = 'PayError';
   /** The HTTP status GOV.UK Pay answered; absent for local validation and connection failures. */
   declare readonly status?: number;
@@ -73,26 +123,31 @@ export class PayError extends Error {
 
 /** 401 or 403: the API key is wrong, revoked, or the account may not do this. */
 export class PayAuthenticationError extends PayError {
+  static override readonly [PAY_ERROR_BRAND]: string = 'PayAuthenticationError';
   override readonly name: string = 'PayAuthenticationError';
 }
 
 /** 400 or 422 from GOV.UK Pay, or a request refused locally before sending (no `status`). */
 export class PayValidationError extends PayError {
+  static override readonly [PAY_ERROR_BRAND]: string = 'PayValidationError';
   override readonly name: string = 'PayValidationError';
 }
 
 /** 404: no such payment, refund, agreement, or a page past the end of a search. */
 export class PayNotFoundError extends PayError {
+  static override readonly [PAY_ERROR_BRAND]: string = 'PayNotFoundError';
   override readonly name: string = 'PayNotFoundError';
 }
 
 /** 409 or 412: the resource is not in a state that allows this (e.g. P0604 refund mismatch). */
 export class PayConflictError extends PayError {
+  static override readonly [PAY_ERROR_BRAND]: string = 'PayConflictError';
   override readonly name: string = 'PayConflictError';
 }
 
 /** 429 (P0900): over GOV.UK Pay's rate limit. */
 export class PayRateLimitError extends PayError {
+  static override readonly [PAY_ERROR_BRAND]: string = 'PayRateLimitError';
   override readonly name: string = 'PayRateLimitError';
   /** How long GOV.UK Pay asked us to wait (from `Retry-After`), in milliseconds. */
   declare readonly retryAfterMs?: number;
@@ -111,11 +166,13 @@ export class PayRateLimitError extends PayError {
 
 /** 5xx: GOV.UK Pay (or something in front of it) failed. */
 export class PayServerError extends PayError {
+  static override readonly [PAY_ERROR_BRAND]: string = 'PayServerError';
   override readonly name: string = 'PayServerError';
 }
 
 /** No usable HTTP response: timeout, refused or reset connection, DNS failure, abort. */
 export class PayConnectionError extends PayError {
+  static override readonly [PAY_ERROR_BRAND]: string = 'PayConnectionError';
   override readonly name: string = 'PayConnectionError';
   readonly reason: PayConnectionReason;
 
@@ -134,6 +191,7 @@ export class PayConnectionError extends PayError {
  * the wrong content type, fields missing, an unexpected status, or a link to another origin.
  */
 export class PayResponseError extends PayError {
+  static override readonly [PAY_ERROR_BRAND]: string = 'PayResponseError';
   override readonly name: string = 'PayResponseError';
 }
 
