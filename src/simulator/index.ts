@@ -7,3 +7,19 @@ export { SIMULATOR_ROUTES } from './faults.js';
 export { TEST_CARDS } from './cards.js';
 export { generateTestApiKey } from './ids.js';
 export { BROWSER_COOKIE } from './pages.js';
+export type {
+  DeliveryErrorKind,
+  SimulatorWebhookEndpoint,
+  SimulatorWebhooks,
+  WebhookDelivery,
+  WebhookFault,
+  WebhookFaultControls,
+  WebhookFaultRule,
+  WebhookMessageRecord,
+} from './webhooks/index.js';
+export {
+  RETRY_DELAYS_MS as WEBHOOK_RETRY_DELAYS_MS,
+  UnknownWebhookMessageError,
+  WEBHOOK_TIMEOUT_MS,
+  generateWebhookSecret,
+} from './webhooks/index.js';
