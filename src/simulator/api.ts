@@ -1,5 +1,11 @@
 import express from 'express';
 import type { NextFunction, Request, Response, Router } from 'express';
+import {
+  AGREEMENT_CANCEL_FAILED,
+  agreementUrl,
+  renderAgreement,
+  validateCreateAgreement,
+} from './agreements.js';
 import type { Account } from './auth.js';
 import type { SimulatorEngine } from './engine.js';
 import type { ApiError } from './errors.js';
@@ -8,11 +14,14 @@ import type { Fault, FaultRegistry, SimulatorRoute } from './faults.js';
 import { newExternalId } from './ids.js';
 import type { SimRefund } from './model.js';
 import { isFinished } from './model.js';
+import { authoriseWithCardDetails, validateAuthorisation } from './moto.js';
+import { topLevelNumberTokens } from './raw-json.js';
 import type { PostBucket, RateLimiter } from './rate-limit.js';
 import {
   paymentUrl,
   refundSummary,
   renderCreatedRefund,
+  renderDispute,
   renderEvents,
   renderPaymentRefunds,
   renderRefund,
@@ -21,10 +30,11 @@ import {
 } from './render.js';
 import type { ApiResponse } from './respond.js';
 import { sendApiResponse } from './respond.js';
-import { searchDisputes, searchPayments, searchRefunds } from './search.js';
+import { searchAgreements, searchDisputes, searchPayments, searchRefunds } from './search.js';
 import type { Timers } from './timers.js';
 import { cancelByService, capturePayment } from './transitions.js';
 import {
+  RECURRING_DISABLED,
   firewallRefusal,
   parseJsonObject,
   validateCreatePayment,
@@ -61,6 +71,31 @@ const ROUTE_CODES: Readonly<
   searchRefunds: ['P1100', 'P1898'],
 };
 
+/**
+ * The body of `GET /healthcheck`. Dropwizard reports each check by name; which checks
+ * publicapi registers is UNCONFIRMED, so clients should read only the 200.
+ */
+const HEALTHY = {
+  ping: { healthy: true, message: 'Healthy' },
+  deadlocks: { healthy: true, message: 'Healthy' },
+} as const;
+
+/** Jersey's answer to a path it has no resource for. */
+export const NOT_FOUND_BODY = { code: 404, message: 'HTTP 404 Not Found' } as const;
+
+/** The body with its keys sorted, so two requests with the same fields compare equal. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    typeof inner === 'object' && inner !== null && !Array.isArray(inner)
+      ? Object.fromEntries(
+          Object.entries(inner as Record<string, unknown>).sort(([a], [b]) =>
+            a < b ? -1 : a > b ? 1 : 0,
+          ),
+        )
+      : inner,
+  );
+}
+
 const json = (status: number, body: unknown, headers?: Record<string, string>): ApiResponse =>
   headers === undefined ? { status, body } : { status, body, headers };
 const fromError = (error: ApiError): ApiResponse => ({ status: error.status, body: error.body });
@@ -95,6 +130,18 @@ export function statusFaultResponse(
       ? {}
       : { headers: { 'retry-after': String(fault.retryAfterSeconds) } }),
   };
+}
+
+// GOV.UK Pay's firewall refuses "an Accept header other than application/json" (FACTS.md §1).
+// Read literally that would refuse the any-type range that curl and most HTTP clients send; the
+// exact rule is not published, so a list that admits JSON (application/json, application/any,
+// any/any) passes and one that names only other types is refused.
+export function acceptsJson(accept: string | undefined): boolean {
+  if (accept === undefined || accept.trim() === '') return true;
+  return accept.split(',').some((range) => {
+    const type = (range.split(';')[0] ?? '').trim().toLowerCase();
+    return type === 'application/json' || type === 'application/*' || type === '*/*';
+  });
 }
 
 /** True when the POST carries a JSON body, as GOV.UK Pay's firewall requires. */
@@ -136,6 +183,11 @@ export function createApiRouter(deps: ApiDependencies): Router {
           sendApiResponse(res, statusFaultResponse(name, fault), undefined, timers);
           return;
         }
+        // The firewall answers before the API checks the key.
+        if (!acceptsJson(req.headers.accept)) {
+          sendApiResponse(res, fromError(firewallRefusal), undefined, timers);
+          return;
+        }
         const account = authenticate(req.headers.authorization);
         if (account === undefined) {
           sendUnauthorised(res);
@@ -161,14 +213,29 @@ export function createApiRouter(deps: ApiDependencies): Router {
 
   const createPayment: Handler = (req, account, origin) => {
     if (!hasJsonBody(req)) return fromError(firewallRefusal);
-    const parsed = parseJsonObject(req.body as string, 'P0197');
+    const raw = req.body as string;
+    const parsed = parseJsonObject(raw, 'P0197');
     if (!parsed.ok) return fromError(parsed.error);
     const header = req.headers['idempotency-key'];
-    const headerError = validateIdempotencyKey(Array.isArray(header) ? header[0] : header);
+    const idempotencyKey = Array.isArray(header) ? header[0] : header;
+    const headerError = validateIdempotencyKey(idempotencyKey);
     if (headerError !== undefined) return fromError(headerError);
-    const valid = validateCreatePayment(parsed.value, account.live);
+    const valid = validateCreatePayment(parsed.value, {
+      account,
+      numberTokens: topLevelNumberTokens(raw),
+    });
     if (!valid.ok) return fromError(valid.error);
-    const payment = engine.createPayment(account, valid.value);
+    const outcome = engine.createPayment(
+      account,
+      valid.value,
+      idempotencyKey === undefined
+        ? undefined
+        : { key: idempotencyKey, body: canonicalJson(parsed.value) },
+    );
+    if (outcome.kind === 'error') return fromError(outcome.error);
+    const { payment } = outcome;
+    // A replayed Idempotency-Key answers 200 with the payment it made (FACTS.md §8).
+    if (outcome.kind === 'replayed') return json(200, engine.view(payment, origin), NO_CACHE);
     return json(201, engine.view(payment, origin), {
       ...NO_CACHE,
       location: paymentUrl(origin, payment.id),
@@ -217,9 +284,10 @@ export function createApiRouter(deps: ApiDependencies): Router {
 
   const createRefund: Handler = (req, account, origin) => {
     if (!hasJsonBody(req)) return fromError(firewallRefusal);
-    const parsed = parseJsonObject(req.body as string, 'P0697');
+    const raw = req.body as string;
+    const parsed = parseJsonObject(raw, 'P0697');
     if (!parsed.ok) return fromError(parsed.error);
-    const valid = validateCreateRefund(parsed.value);
+    const valid = validateCreateRefund(parsed.value, topLevelNumberTokens(raw));
     if (!valid.ok) return fromError(valid.error);
     const payment = engine.getPaymentFor(account, param(req, 'paymentId'));
     if (payment === undefined) return notFound('P0600');
@@ -233,6 +301,9 @@ export function createApiRouter(deps: ApiDependencies): Router {
         ),
       );
     if (summary.status !== 'available') return notAvailable(summary.status);
+    if (payment.disputes?.some((d) => d.status !== 'won') === true) {
+      return fromError(apiError(400, 'P0603', 'The payment is disputed and cannot be refunded'));
+    }
     const { amount, refundAmountAvailable } = valid.value;
     if (refundAmountAvailable !== undefined && refundAmountAvailable !== summary.amount_available) {
       return fromError(apiError(412, 'P0604', 'Refund amount available mismatch.'));
@@ -272,10 +343,63 @@ export function createApiRouter(deps: ApiDependencies): Router {
     return isApiError(result) ? fromError(result) : json(200, result);
   };
 
-  const disputeSearch: Handler = (req, _account, origin) => {
-    const result = searchDisputes(req.query, origin);
+  const disputeSearch: Handler = (req, account, origin) => {
+    const result = searchDisputes(engine.store.disputesOf(account.id), req.query, origin, (d) =>
+      renderDispute(d, origin),
+    );
     return isApiError(result) ? fromError(result) : json(200, result);
   };
+
+  const createAgreement: Handler = (req, account, origin) => {
+    if (!hasJsonBody(req)) return fromError(firewallRefusal);
+    const parsed = parseJsonObject(req.body as string, 'P2197');
+    if (!parsed.ok) return fromError(parsed.error);
+    const valid = validateCreateAgreement(parsed.value);
+    if (!valid.ok) return fromError(valid.error);
+    if (!account.recurring) return fromError(RECURRING_DISABLED);
+    const agreement = engine.createAgreement(account, valid.value);
+    return json(201, renderAgreement(agreement), {
+      location: agreementUrl(origin, agreement.id),
+    });
+  };
+
+  const getAgreement: Handler = (req, account) => {
+    const agreement = engine.getAgreementFor(account, param(req, 'agreementId'));
+    return agreement === undefined ? notFound('P2200') : json(200, renderAgreement(agreement));
+  };
+
+  const agreementSearch: Handler = (req, account, origin) => {
+    const result = searchAgreements(
+      engine.store.agreementsOf(account.id),
+      req.query,
+      origin,
+      renderAgreement,
+    );
+    return isApiError(result) ? fromError(result) : json(200, result);
+  };
+
+  const cancelAgreement: Handler = (req, account) => {
+    const agreement = engine.getAgreementFor(account, param(req, 'agreementId'));
+    if (agreement === undefined) return notFound('P2500');
+    if (agreement.status !== 'active') return fromError(AGREEMENT_CANCEL_FAILED);
+    agreement.status = 'cancelled';
+    agreement.endedAt = engine.clock.now();
+    return { status: 204 };
+  };
+
+  /** `POST /v1/auth`: the one endpoint without an API key; its one_time_token secures it. */
+  function motoAuth(req: Request, res: Response): void {
+    if (!acceptsJson(req.headers.accept) || !hasJsonBody(req)) {
+      sendApiResponse(res, fromError(firewallRefusal), undefined, timers);
+      return;
+    }
+    const parsed = parseJsonObject(req.body as string, 'P0197');
+    const valid = parsed.ok ? validateAuthorisation(parsed.value) : parsed;
+    const response = valid.ok
+      ? authoriseWithCardDetails(engine, valid.value)
+      : fromError(valid.error);
+    sendApiResponse(res, response, undefined, timers);
+  }
 
   router.post('/v1/payments', readText, route('createPayment', 'create_payment', createPayment));
   router.get('/v1/payments', route('searchPayments', undefined, search));
@@ -295,13 +419,19 @@ export function createApiRouter(deps: ApiDependencies): Router {
   router.get('/v1/payments/:paymentId/refunds/:refundId', route('getRefund', undefined, getRefund));
   router.get('/v1/refunds', route('searchRefunds', undefined, refundSearch));
   router.get('/v1/disputes', route(undefined, undefined, disputeSearch));
+  router.post('/v1/agreements', readText, route(undefined, 'other', createAgreement));
+  router.get('/v1/agreements', route(undefined, undefined, agreementSearch));
+  router.get('/v1/agreements/:agreementId', route(undefined, undefined, getAgreement));
+  router.post('/v1/agreements/:agreementId/cancel', route(undefined, 'other', cancelAgreement));
+  router.post('/v1/auth', readText, motoAuth);
+  // GOV.UK Pay's recurring-payment clients probe it before a run; it needs no key.
+  router.get('/healthcheck', (_req, res) => {
+    sendApiResponse(res, json(200, HEALTHY), undefined, timers);
+  });
   // Authentication comes first in GOV.UK Pay, so an unknown path needs a key to be a 404.
   router.use(
     '/v1',
-    route(undefined, undefined, () => ({
-      status: 404,
-      body: { code: 404, message: 'HTTP 404 Not Found' },
-    })),
+    route(undefined, undefined, () => ({ status: 404, body: NOT_FOUND_BODY })),
   );
   router.use('/v1', (error: unknown, _req: Request, res: Response, next: NextFunction): void => {
     if (res.headersSent) {

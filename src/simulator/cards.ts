@@ -57,6 +57,21 @@ const DEBIT_CARDS = new Set([
   '5200828282828210',
 ]);
 
+const CORPORATE_CARDS = new Set([
+  '4988080000000000',
+  '4111111111111111',
+  '4293189100000008',
+  '5101180000000007',
+  '4131840000000003',
+  '4000180000000002',
+  '5200828282828210',
+]);
+
+/** The sandbox's corporate cards, which carry a surcharge where the account sets one. */
+export function isCorporateCard(digits: string): boolean {
+  return CORPORATE_CARDS.has(digits);
+}
+
 /** Digits only: people type card numbers with spaces or dashes. */
 export function normaliseCardNumber(input: string): string {
   return input.replace(/[\s-]/g, '');

@@ -35,6 +35,14 @@ export interface PageText {
   unauthorisedBody: string;
   notFoundTitle: string;
   notFoundBody: string;
+  /** The end pages: a failed, cancelled, expired or errored payment, with Continue. */
+  declinedTitle: string;
+  cancelledTitle: string;
+  expiredTitle: string;
+  technicalProblemTitle: string;
+  noMoneyTaken: string;
+  tryAgainLater: string;
+  continueToService: string;
   errors: {
     cardNumberMissing: string;
     cardNumberInvalid: string;
@@ -88,6 +96,13 @@ const en: PageText = {
     'You cannot continue this payment in this browser. Go back to the service and start again.',
   notFoundTitle: 'Page not found',
   notFoundBody: 'This payment link is not valid. Go back to the service and start again.',
+  declinedTitle: 'Your payment has been declined',
+  cancelledTitle: 'Your payment has been cancelled',
+  expiredTitle: 'Your payment session has expired',
+  technicalProblemTitle: 'Sorry, we’re experiencing technical problems',
+  noMoneyTaken: 'No money has been taken from your account.',
+  tryAgainLater: 'Try again later.',
+  continueToService: 'Continue',
   errors: {
     cardNumberMissing: 'Enter a card number',
     cardNumberInvalid: 'Enter a valid card number',
@@ -140,6 +155,13 @@ const cy: PageText = {
     'Ni allwch barhau â’r taliad hwn yn y porwr hwn. Ewch yn ôl i’r gwasanaeth a dechrau eto.',
   notFoundTitle: 'Ni chanfuwyd y dudalen',
   notFoundBody: 'Nid yw’r ddolen dalu hon yn ddilys. Ewch yn ôl i’r gwasanaeth a dechrau eto.',
+  declinedTitle: 'Mae eich taliad wedi cael ei wrthod',
+  cancelledTitle: 'Mae eich taliad wedi cael ei ganslo',
+  expiredTitle: 'Mae eich sesiwn talu wedi dod i ben',
+  technicalProblemTitle: 'Mae’n ddrwg gennym, rydym yn cael problemau technegol',
+  noMoneyTaken: 'Nid oes arian wedi’i gymryd o’ch cyfrif.',
+  tryAgainLater: 'Rhowch gynnig arall arni nes ymlaen.',
+  continueToService: 'Parhau',
   errors: {
     cardNumberMissing: 'Rhowch rif cerdyn',
     cardNumberInvalid: 'Rhowch rif cerdyn dilys',

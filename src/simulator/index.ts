@@ -1,6 +1,15 @@
 export { createSimulator } from './simulator.js';
-export type { CitizenAction, RunningSimulator, Simulator, SimulatorPayments } from './simulator.js';
+export type {
+  CitizenAction,
+  DisputeOutcome,
+  RunningSimulator,
+  Simulator,
+  SimulatorPayments,
+} from './simulator.js';
 export type { SimulatorOptions } from './options.js';
+export type { SimulatorAccount } from './accounts.js';
+export type { WalletType } from './transitions.js';
+export { AGREEMENT_AUTHORISATION_MS, RECURRING_DECLINE_CARD } from './transitions.js';
 export type { SimulatorClock } from './clock.js';
 export type { Fault, FaultControls, FaultRule, SimulatorRoute } from './faults.js';
 export { SIMULATOR_ROUTES } from './faults.js';

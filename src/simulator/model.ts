@@ -1,4 +1,7 @@
 import type {
+  AgreementPaymentType,
+  AgreementStatus,
+  AuthorisationMode,
   CardDetails,
   Language,
   PaymentMetadata,
@@ -7,6 +10,7 @@ import type {
   PrefilledCardholderDetails,
   RefundStatus,
 } from '../client/types.js';
+import type { Account } from './auth.js';
 
 /** One `state` change, as `GET /v1/payments/{id}/events` reports it. */
 export interface SimEvent {
@@ -35,17 +39,31 @@ export interface SimRefund {
  */
 export class SimPayment {
   readonly account: string;
+  readonly owner: Account;
   readonly live: boolean;
   readonly amount: number;
   readonly reference: string;
   readonly description: string;
   readonly language: Language;
-  readonly returnUrl: string;
+  readonly returnUrl: string | undefined;
   email: string | undefined;
   readonly metadata: PaymentMetadata | undefined;
   readonly prefilled: PrefilledCardholderDetails | undefined;
   readonly delayedCapture: boolean;
+  readonly moto: boolean;
+  readonly authorisationMode: AuthorisationMode;
+  /** The agreement this payment charges (agreement mode) or sets up (`set_up_agreement`). */
+  readonly agreement: SimAgreement | undefined;
+  readonly agreementPaymentType: AgreementPaymentType | undefined;
   status: PaymentStatus = 'created';
+  /** Set on failed agreement payments: whether the service may try again (FACTS.md §9). */
+  canRetry: boolean | undefined = undefined;
+  /** An agreement payment that the provider will decline, decided when it is created. */
+  plannedDecline: { readonly canRetry: boolean } | undefined = undefined;
+  /** `corporate_card_surcharge`, once a corporate card with a surcharge paid. */
+  surcharge: number | undefined = undefined;
+  /** MOTO API: the `one_time_token` of `auth_url_post`, until it is used. */
+  oneTimeToken: string | undefined = undefined;
   code: PaymentStateCode | undefined = undefined;
   providerId: string | undefined = undefined;
   card: CardDetails | undefined = undefined;
@@ -54,6 +72,7 @@ export class SimPayment {
   events: SimEvent[] | undefined = undefined;
   refunds: SimRefund[] | undefined = undefined;
   refunded = 0;
+  disputes: SimDispute[] | undefined = undefined;
   /** The opaque id in the hosted pages' URLs, minted when a browser first opens a `next_url`. */
   pageId: string | undefined = undefined;
   /** Browsers (by cookie id) that opened one of this payment's `next_url` tokens. */
@@ -66,21 +85,26 @@ export class SimPayment {
 
   constructor(
     readonly id: string,
-    owner: { readonly id: string; readonly live: boolean },
+    owner: Account,
     input: {
       readonly amount: number;
       readonly reference: string;
       readonly description: string;
       readonly language: Language;
-      readonly returnUrl: string;
+      readonly returnUrl: string | undefined;
       readonly email: string | undefined;
       readonly metadata: PaymentMetadata | undefined;
       readonly prefilled: PrefilledCardholderDetails | undefined;
       readonly delayedCapture: boolean;
+      readonly moto: boolean;
+      readonly authorisationMode: AuthorisationMode;
+      readonly agreement: SimAgreement | undefined;
+      readonly agreementPaymentType: AgreementPaymentType | undefined;
     },
     readonly createdAt: number,
   ) {
     this.account = owner.id;
+    this.owner = owner;
     this.live = owner.live;
     this.amount = input.amount;
     this.reference = input.reference;
@@ -91,7 +115,51 @@ export class SimPayment {
     this.metadata = input.metadata;
     this.prefilled = input.prefilled;
     this.delayedCapture = input.delayedCapture;
+    this.moto = input.moto;
+    this.authorisationMode = input.authorisationMode;
+    this.agreement = input.agreement;
+    this.agreementPaymentType = input.agreementPaymentType;
   }
+}
+
+/** A recurring-payments agreement (FACTS.md §9). */
+export class SimAgreement {
+  status: AgreementStatus = 'created';
+  /** The card saved by the set-up payment, and when. */
+  instrument: { readonly card: CardDetails; readonly at: number } | undefined = undefined;
+  /** The saved card declines every charge made without the citizen (a sandbox test card). */
+  declinesRecurring = false;
+  /** Declines queued by `simulator.declineNextAgreementPayment`, used by the next charges. */
+  queuedDeclines: { readonly canRetry: boolean }[] | undefined = undefined;
+  /** When it was cancelled or made inactive. */
+  endedAt: number | undefined = undefined;
+
+  constructor(
+    readonly id: string,
+    readonly account: string,
+    readonly reference: string,
+    readonly description: string,
+    readonly userIdentifier: string | undefined,
+    readonly createdAt: number,
+  ) {}
+}
+
+export type DisputeStatus = 'needs_response' | 'under_review' | 'lost' | 'won';
+
+/** A dispute (chargeback) raised against a successful payment. */
+export class SimDispute {
+  status: DisputeStatus = 'needs_response';
+  /** When it was won or lost. */
+  resolvedAt: number | undefined = undefined;
+
+  constructor(
+    readonly id: string,
+    readonly account: string,
+    readonly paymentId: string,
+    readonly amount: number,
+    readonly reason: string,
+    readonly createdAt: number,
+  ) {}
 }
 
 /** Exact `state.message` strings (FACTS.md §11). */

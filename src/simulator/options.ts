@@ -1,5 +1,8 @@
 import { PayConfigError } from '../config-error.js';
-import { hashApiKey } from './auth.js';
+import type { Account } from './auth.js';
+import { IMPLICIT_ACCOUNT_SETTINGS, hashApiKey } from './auth.js';
+import type { SimulatorAccount } from './accounts.js';
+import { resolveAccounts } from './accounts.js';
 import { API_KEY_PATTERN } from './ids.js';
 import type { ResolvedWebhookEndpoint, SimulatorWebhookEndpoint } from './webhooks/options.js';
 import { resolveWebhookEndpoints } from './webhooks/options.js';
@@ -8,10 +11,18 @@ import { resolveWebhookEndpoints } from './webhooks/options.js';
 export interface SimulatorOptions {
   /**
    * The only API keys accepted; each must look like a GOV.UK Pay key (`api_test_`/`api_live_`
-   * and base32). Each key is its own account: it sees only the payments it created.
+   * and base32). Each key is its own account: it sees only the payments it created. Use
+   * `accounts` for several keys of one account.
    * @default any well-formed `api_test_` or `api_live_` key
    */
   apiKeys?: readonly string[];
+  /**
+   * GOV.UK Pay accounts with their keys and features. Every key of an account sees the
+   * account's payments and agreements and shares its rate budget, so a team can rehearse key
+   * rotation. Only these keys are accepted. Not together with `apiKeys`.
+   * @default none: each well-formed key is its own account, recurring payments on, MOTO off
+   */
+  accounts?: readonly SimulatorAccount[];
   /**
    * GOV.UK Pay's limit on POST requests per account per second (counted apart for creates,
    * captures and other POSTs), answered with 429 P0900. `false` switches it off.
@@ -24,6 +35,15 @@ export interface SimulatorOptions {
    * @default the origin of each request (its Host header)
    */
   baseUrl?: string;
+  /**
+   * The origin of the hosted payment pages, which `next_url` points at. By default they are
+   * served cross-site to the service, as GOV.UK Pay's are: reached at `127.0.0.1` the simulator
+   * hands out `next_url`s on `localhost` (and the other way round), on the same port, so a
+   * `SameSite=Strict` cookie of a service on 127.0.0.1 is lost on the return, as it would be.
+   * `false` keeps the pages on the API's origin.
+   * @default the API's origin with 127.0.0.1 and localhost swapped
+   */
+  pagesBaseUrl?: string | false;
   /**
    * Where the simulator clock starts, in epoch milliseconds. The clock then runs with real time
    * and `clock.advance(ms)` moves it forward.
@@ -57,9 +77,12 @@ export interface SimulatorOptions {
 
 /** Options after validation, with defaults applied. */
 export interface ResolvedSimulatorConfig {
-  readonly allowedKeyHashes: ReadonlySet<string> | undefined;
+  /** Undefined: any well-formed key is its own account. */
+  readonly accountsByKeyHash: ReadonlyMap<string, Account> | undefined;
   readonly postsPerSecond: number | undefined;
   readonly baseUrl: string | undefined;
+  /** An origin, `false` for the API's, or undefined for the cross-site default. */
+  readonly pagesBaseUrl: string | false | undefined;
   readonly startTime: number;
   readonly admin: boolean;
   readonly paymentProvider: string;
@@ -69,8 +92,10 @@ export interface ResolvedSimulatorConfig {
 
 const KNOWN_OPTIONS = new Set([
   'apiKeys',
+  'accounts',
   'rateLimit',
   'baseUrl',
+  'pagesBaseUrl',
   'startTime',
   'admin',
   'paymentProvider',
@@ -80,6 +105,29 @@ const KNOWN_OPTIONS = new Set([
 
 function invalid(message: string): never {
   throw new PayConfigError('ERR_PAY_INVALID_OPTION', message);
+}
+
+function implicitAccount(id: string, live: boolean): Account {
+  return { id, live, ...IMPLICIT_ACCOUNT_SETTINGS };
+}
+
+function parseOrigin(value: unknown, name: string): string {
+  let url: URL | undefined;
+  try {
+    url = typeof value === 'string' ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (
+    url === undefined ||
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    (url.pathname !== '/' && url.pathname !== '') ||
+    url.search !== '' ||
+    url.hash !== ''
+  ) {
+    invalid(`simulator ${name} must be an http(s) origin with no path, e.g. http://localhost:4567`);
+  }
+  return url.origin;
 }
 
 export function resolveSimulatorOptions(options: unknown): ResolvedSimulatorConfig {
@@ -97,12 +145,17 @@ export function resolveSimulatorOptions(options: unknown): ResolvedSimulatorConf
     }
   }
 
-  let allowedKeyHashes: Set<string> | undefined;
+  let accountsByKeyHash: Map<string, Account> | undefined;
+  if (o.apiKeys !== undefined && o.accounts !== undefined) {
+    invalid(
+      'simulator apiKeys and accounts cannot both be given: list every key under accounts[].keys',
+    );
+  }
   if (o.apiKeys !== undefined) {
     if (!Array.isArray(o.apiKeys) || o.apiKeys.length === 0) {
       invalid('simulator apiKeys must be a non-empty array of API keys, or left out to accept any');
     }
-    allowedKeyHashes = new Set();
+    accountsByKeyHash = new Map();
     o.apiKeys.forEach((key: unknown, i) => {
       if (typeof key !== 'string' || !API_KEY_PATTERN.test(key)) {
         throw new PayConfigError(
@@ -110,9 +163,11 @@ export function resolveSimulatorOptions(options: unknown): ResolvedSimulatorConf
           `simulator apiKeys[${i}] is not a well-formed key: it must be api_test_ or api_live_ followed by at least 26 characters of 0-9a-v; make one with generateTestApiKey()`,
         );
       }
-      allowedKeyHashes?.add(hashApiKey(key));
+      const hash = hashApiKey(key);
+      accountsByKeyHash?.set(hash, implicitAccount(hash, key.startsWith('api_live_')));
     });
   }
+  if (o.accounts !== undefined) accountsByKeyHash = resolveAccounts(o.accounts);
 
   let postsPerSecond: number | undefined = 15;
   if (o.rateLimit === false) {
@@ -134,27 +189,10 @@ export function resolveSimulatorOptions(options: unknown): ResolvedSimulatorConf
     postsPerSecond = pps as number;
   }
 
-  let baseUrl: string | undefined;
-  if (o.baseUrl !== undefined) {
-    let url: URL | undefined;
-    try {
-      url = typeof o.baseUrl === 'string' ? new URL(o.baseUrl) : undefined;
-    } catch {
-      url = undefined;
-    }
-    if (
-      url === undefined ||
-      (url.protocol !== 'http:' && url.protocol !== 'https:') ||
-      (url.pathname !== '/' && url.pathname !== '') ||
-      url.search !== '' ||
-      url.hash !== ''
-    ) {
-      invalid(
-        'simulator baseUrl must be an http(s) origin with no path, e.g. http://localhost:4567',
-      );
-    }
-    baseUrl = url.origin;
-  }
+  const baseUrl = o.baseUrl === undefined ? undefined : parseOrigin(o.baseUrl, 'baseUrl');
+  let pagesBaseUrl: string | false | undefined;
+  if (o.pagesBaseUrl === false) pagesBaseUrl = false;
+  else if (o.pagesBaseUrl !== undefined) pagesBaseUrl = parseOrigin(o.pagesBaseUrl, 'pagesBaseUrl');
 
   if (
     o.startTime !== undefined &&
@@ -177,9 +215,10 @@ export function resolveSimulatorOptions(options: unknown): ResolvedSimulatorConf
   }
 
   return {
-    allowedKeyHashes,
+    accountsByKeyHash,
     postsPerSecond,
     baseUrl,
+    pagesBaseUrl,
     startTime: (o.startTime as number | undefined) ?? Date.now(),
     admin: o.admin === true,
     paymentProvider: (o.paymentProvider as string | undefined) ?? 'sandbox',

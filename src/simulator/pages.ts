@@ -9,7 +9,6 @@ import type { PageText } from './i18n.js';
 import { formatAmount, textFor } from './i18n.js';
 import { newBrowserId } from './ids.js';
 import type { SimPayment } from './model.js';
-import { isFinished } from './model.js';
 import {
   cancelByUser,
   confirmPayment,
@@ -231,10 +230,66 @@ function emptyForm(payment: SimPayment): CardForm {
   };
 }
 
-/** Where the citizen belongs for the payment's status; finished journeys go back to the service. */
+/** Which end page a finished, unsuccessful payment shows (FACTS.md §10). */
+type EndPage = 'declined' | 'cancelled' | 'expired' | 'technicalProblem';
+
+function endPageFor(payment: SimPayment): EndPage | undefined {
+  switch (payment.status) {
+    case 'failed':
+      return payment.code === 'P0020'
+        ? 'expired'
+        : payment.code === 'P0030'
+          ? 'cancelled'
+          : 'declined';
+    case 'cancelled':
+      return 'cancelled';
+    case 'error':
+      return 'technicalProblem';
+    case 'created':
+    case 'started':
+    case 'submitted':
+    case 'capturable':
+    case 'success':
+      return undefined;
+    default: {
+      const unknown: never = payment.status;
+      throw new Error(`unknown payment status ${String(unknown)}`);
+    }
+  }
+}
+
+/**
+ * Where the citizen belongs for the payment's status. A paid journey goes back to the service
+ * through `/return`, as GOV.UK Pay's does; an unsuccessful one shows its end page first, unless
+ * the account uses its own error pages.
+ */
 function nextStep(payment: SimPayment, pageId: string): string {
-  if (isFinished(payment.status) || payment.status === 'capturable') return payment.returnUrl;
-  return payment.status === 'submitted' ? `/pay/${pageId}/confirm` : `/pay/${pageId}`;
+  if (payment.status === 'submitted') return `/pay/${pageId}/confirm`;
+  if (payment.status === 'created' || payment.status === 'started') return `/pay/${pageId}`;
+  if (endPageFor(payment) !== undefined && !payment.owner.ownErrorPages) {
+    return `/pay/${pageId}/done`;
+  }
+  return `/return/${pageId}`;
+}
+
+function endPage(payment: SimPayment, pageId: string, kind: EndPage): string {
+  const text = textFor(payment.language);
+  const title = {
+    declined: text.declinedTitle,
+    cancelled: text.cancelledTitle,
+    expired: text.expiredTitle,
+    technicalProblem: text.technicalProblemTitle,
+  }[kind];
+  const body =
+    kind === 'technicalProblem' ? `${text.noMoneyTaken} ${text.tryAgainLater}` : text.noMoneyTaken;
+  // A form rather than a link, so the service is reached by the same top-level navigation as
+  // GOV.UK Pay's Continue: /return, then a redirect to return_url.
+  const main = `<h1 class="heading-l">${escapeHtml(title)}</h1>
+<p class="body">${escapeHtml(body)}</p>
+<form method="get" action="/return/${pageId}" novalidate>
+<button type="submit" class="button">${escapeHtml(text.continueToService)}</button>
+</form>`;
+  return layout(payment.language, text, title, main);
 }
 
 /** The hosted payment pages behind `next_url`, server-rendered, in English or Welsh. */
@@ -326,7 +381,7 @@ export function createPagesRouter(engine: SimulatorEngine): Router {
       sendPage(res, 200, cardDetailsPage(payment, pageId, form, result.errors));
       return;
     }
-    // Declined and errored cards end the journey: straight back to the service.
+    // A declined or errored card ends the journey on its end page.
     submitCard(payment, result.entry, clock.now());
     redirect(res, nextStep(payment, pageId));
   });
@@ -353,13 +408,48 @@ export function createPagesRouter(engine: SimulatorEngine): Router {
   router.post('/pay/:pageId/cancel', (req, res) => {
     const found = pagePayment(req, res);
     if (found === undefined) return;
+    const [payment, pageId] = found;
+    const { status } = payment;
+    if (status === 'created' || status === 'started' || status === 'submitted') {
+      cancelByUser(payment, clock.now());
+    }
+    redirect(res, nextStep(payment, pageId));
+  });
+
+  router.get('/pay/:pageId/done', (req, res) => {
+    const found = pagePayment(req, res);
+    if (found === undefined) return;
+    const [payment, pageId] = found;
+    const kind = endPageFor(payment);
+    if (kind === undefined) {
+      redirect(res, nextStep(payment, pageId));
+      return;
+    }
+    sendPage(res, 200, endPage(payment, pageId, kind));
+  });
+
+  /**
+   * GOV.UK Pay's last hop: a 302 to return_url. A citizen who comes here while the payment can
+   * still be cancelled (the browser's back button, a bookmark) cancels it, as a user cancel,
+   * before going back (FACTS.md §10).
+   */
+  function returnToService(req: Request, res: Response): void {
+    const found = pagePayment(req, res);
+    if (found === undefined) return;
     const [payment] = found;
     const { status } = payment;
     if (status === 'created' || status === 'started' || status === 'submitted') {
       cancelByUser(payment, clock.now());
     }
-    redirect(res, payment.returnUrl);
-  });
+    // Set directly: res.redirect would echo return_url into an HTML body.
+    res
+      .status(302)
+      .set(PAGE_HEADERS)
+      .set('location', payment.returnUrl ?? '/')
+      .end();
+  }
+  router.get('/return/:pageId', returnToService);
+  router.post('/return/:pageId', returnToService);
 
   return router;
 }

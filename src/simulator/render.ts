@@ -1,4 +1,5 @@
 import type {
+  Dispute,
   Link,
   Payment,
   PaymentEvents,
@@ -12,7 +13,7 @@ import type {
   SettlementSummary,
 } from '../client/types.js';
 import { isoDate, isoMillis } from './clock.js';
-import type { SimPayment, SimRefund } from './model.js';
+import type { SimDispute, SimPayment, SimRefund } from './model.js';
 import { STATE_MESSAGES, isFinished } from './model.js';
 
 // Builders for the wire shapes. GOV.UK Pay serialises with NON_NULL, so absent values are left
@@ -29,15 +30,35 @@ export function nextUrl(origin: string, token: string): string {
   return `${origin}/secure/${token}`;
 }
 
-export function renderState(status: SimPayment['status'], code: SimPayment['code']): PaymentState {
+export function renderState(
+  status: SimPayment['status'],
+  code: SimPayment['code'],
+  canRetry?: boolean,
+): PaymentState {
   const finished = isFinished(status);
-  return code === undefined
-    ? { status, finished }
-    : { status, finished, message: STATE_MESSAGES[code], code };
+  if (code === undefined) return { status, finished };
+  const state: PaymentState = { status, finished, message: STATE_MESSAGES[code], code };
+  // Only failed agreement payments say whether the service may try again (FACTS.md §4).
+  if (canRetry !== undefined && status === 'failed') state.can_retry = canRetry;
+  return state;
+}
+
+/** `corporate_card_surcharge` plus the amount: what the citizen paid. */
+export function totalAmount(payment: SimPayment): number {
+  return payment.amount + (payment.surcharge ?? 0);
+}
+
+/**
+ * A stand-in for a Stripe account's fee on a captured payment: 1.5% of what was paid plus 20p,
+ * rounded to the penny. The real fee depends on the card and the contract.
+ */
+export function feeFor(payment: SimPayment): number | undefined {
+  if (!payment.owner.fees || payment.status !== 'success') return undefined;
+  return Math.min(totalAmount(payment), Math.round(totalAmount(payment) * 0.015) + 20);
 }
 
 export function refundSummary(payment: SimPayment): RefundSummary {
-  const available = payment.amount - payment.refunded;
+  const available = totalAmount(payment) - payment.refunded;
   let status: RefundSummary['status'];
   switch (payment.status) {
     case 'created':
@@ -68,13 +89,14 @@ function settlementSummary(payment: SimPayment): SettlementSummary {
 }
 
 function paymentFields(payment: SimPayment, provider: string): Omit<Payment, '_links'> {
+  const fee = feeFor(payment);
   return {
     amount: payment.amount,
     description: payment.description,
     reference: payment.reference,
     language: payment.language,
     ...(payment.email === undefined ? {} : { email: payment.email }),
-    state: renderState(payment.status, payment.code),
+    state: renderState(payment.status, payment.code, payment.canRetry),
     payment_id: payment.id,
     payment_provider: provider,
     ...(payment.providerId === undefined ? {} : { provider_id: payment.providerId }),
@@ -84,11 +106,19 @@ function paymentFields(payment: SimPayment, provider: string): Omit<Payment, '_l
     ...(payment.card === undefined ? {} : { card_details: payment.card }),
     // Deprecated, but still sent by publicapi (CardPayment.getCardBrand) once a card is known.
     ...(payment.card?.card_brand == null ? {} : { card_brand: payment.card.card_brand }),
+    ...(payment.surcharge === undefined
+      ? {}
+      : { corporate_card_surcharge: payment.surcharge, total_amount: totalAmount(payment) }),
+    ...(fee === undefined ? {} : { fee, net_amount: totalAmount(payment) - fee }),
     delayed_capture: payment.delayedCapture,
-    moto: false,
+    moto: payment.moto,
     ...(payment.metadata === undefined ? {} : { metadata: payment.metadata }),
-    return_url: payment.returnUrl,
-    authorisation_mode: 'web',
+    ...(payment.returnUrl === undefined ? {} : { return_url: payment.returnUrl }),
+    authorisation_mode: payment.authorisationMode,
+    ...(payment.agreement === undefined ? {} : { agreement_id: payment.agreement.id }),
+    ...(payment.agreementPaymentType === undefined
+      ? {}
+      : { agreement_payment_type: payment.agreementPaymentType }),
   };
 }
 
@@ -106,16 +136,25 @@ export function renderPayment(
   origin: string,
   provider: string,
   token: string | undefined,
+  pagesOrigin: string = origin,
 ): Payment {
   const self = paymentUrl(origin, payment.id);
   const links: PaymentLinks = { self: get(self) };
   if (token !== undefined) {
-    links.next_url = get(nextUrl(origin, token));
+    links.next_url = get(nextUrl(pagesOrigin, token));
     links.next_url_post = {
       type: 'application/x-www-form-urlencoded',
       // A string on the wire, though the spec says object (FACTS.md §16.15).
       params: { chargeTokenId: token },
-      href: `${origin}/secure`,
+      href: `${pagesOrigin}/secure`,
+      method: 'POST',
+    };
+  }
+  if (payment.oneTimeToken !== undefined && payment.status === 'created') {
+    links.auth_url_post = {
+      type: 'application/json',
+      params: { one_time_token: payment.oneTimeToken },
+      href: `${origin}/v1/auth`,
       method: 'POST',
     };
   }
@@ -137,7 +176,10 @@ export function renderSearchPayment(
 }
 
 function addActionLinks(payment: SimPayment, self: string, links: PaymentLinks): void {
-  if (!isFinished(payment.status)) links.cancel = post(`${self}/cancel`);
+  // Agreement payments are taken without the citizen and cannot be cancelled (FACTS.md §4).
+  if (!isFinished(payment.status) && payment.authorisationMode !== 'agreement') {
+    links.cancel = post(`${self}/cancel`);
+  }
   if (payment.status === 'capturable') links.capture = post(`${self}/capture`);
 }
 
@@ -150,7 +192,7 @@ export function renderEvents(payment: SimPayment, origin: string): PaymentEvents
       ...(payment.events ?? []),
     ].map((event) => ({
       payment_id: payment.id,
-      state: renderState(event.status, event.code),
+      state: renderState(event.status, event.code, payment.canRetry),
       updated: isoMillis(event.at),
       _links: { payment_url: get(self) },
     })),
@@ -205,3 +247,24 @@ export function renderPaymentRefunds(payment: SimPayment, origin: string): Payme
     _embedded: { refunds: (payment.refunds ?? []).map((refund) => renderRefund(refund, origin)) },
   };
 }
+
+/** Stripe's fee for a lost dispute, in pence; the disputed amount and the fee are taken back. */
+export const LOST_DISPUTE_FEE = 1500;
+
+export function renderDispute(dispute: SimDispute, origin: string): Dispute {
+  const lost = dispute.status === 'lost';
+  return {
+    dispute_id: dispute.id,
+    amount: dispute.amount,
+    ...(lost ? { fee: LOST_DISPUTE_FEE, net_amount: -(dispute.amount + LOST_DISPUTE_FEE) } : {}),
+    created_date: isoMillis(dispute.createdAt),
+    evidence_due_date: isoMillis(dispute.createdAt + DISPUTE_EVIDENCE_MS),
+    payment_id: dispute.paymentId,
+    reason: dispute.reason,
+    status: dispute.status,
+    _links: { payment: get(paymentUrl(origin, dispute.paymentId)) },
+  };
+}
+
+/** How long a service has to answer a dispute with evidence: a stand-in, set by the PSP. */
+export const DISPUTE_EVIDENCE_MS = 7 * 24 * 60 * 60 * 1000;

@@ -1,5 +1,7 @@
 import { SEARCHABLE_PAYMENT_STATES } from '../client/types.js';
 import type {
+  Agreement,
+  Dispute,
   DisputeSearchResults,
   Link,
   PaymentSearchResult,
@@ -9,7 +11,7 @@ import type {
 } from '../client/types.js';
 import type { ApiError } from './errors.js';
 import { apiError, isApiError } from './errors.js';
-import type { SimPayment, SimRefund } from './model.js';
+import type { SimAgreement, SimDispute, SimPayment, SimRefund } from './model.js';
 
 /** A query string as Express parses it: repeated parameters arrive as arrays. */
 export type RawQuery = Record<string, unknown>;
@@ -69,6 +71,13 @@ const DISPUTE_RULES: readonly Rule[] = [
   ['from_settled_date', validDate],
   ['to_settled_date', validDate],
   ['status', (v) => ['needs_response', 'under_review', 'lost', 'won'].includes(v)],
+  ['page', positiveInt],
+  ['display_size', displaySize],
+];
+
+const AGREEMENT_RULES: readonly Rule[] = [
+  ['reference', maxLen(255)],
+  ['status', (v) => ['created', 'active', 'cancelled', 'inactive'].includes(v.toLowerCase())],
   ['page', positiveInt],
   ['display_size', displaySize],
 ];
@@ -207,8 +216,8 @@ function paymentMatcher(params: ReadonlyMap<string, string>): (p: SimPayment) =>
   if (last !== undefined) tests.push((p) => p.card?.last_digits_card_number === last);
   // The sandbox never settles (settled dates are Stripe only), so these match nothing.
   if (params.has('from_settled_date') || params.has('to_settled_date')) tests.push(() => false);
-  // Agreements are not simulated.
-  if (params.has('agreement_id')) tests.push(() => false);
+  const agreementId = params.get('agreement_id');
+  if (agreementId !== undefined) tests.push((p) => p.agreement?.id === agreementId);
   return (p) => tests.every((test) => test(p));
 }
 
@@ -253,14 +262,30 @@ export function searchRefunds(
   );
 }
 
-/** The sandbox has no disputes; the shape uses `links`, not `_links` (FACTS.md §16.6). */
-export function searchDisputes(query: RawQuery, origin: string): DisputeSearchResults | ApiError {
+/** Disputes use `links`, not `_links`, at the top level (FACTS.md §16.6). */
+export function searchDisputes(
+  disputes: readonly SimDispute[],
+  query: RawQuery,
+  origin: string,
+  render: (dispute: SimDispute) => Dispute,
+): DisputeSearchResults | ApiError {
   const parsed = parseQuery(query, DISPUTE_RULES, 'P0401');
   if (isApiError(parsed)) return parsed;
+  const from = parsed.params.get('from_date');
+  const to = parsed.params.get('to_date');
+  const fromMs = from === undefined ? -Infinity : Date.parse(from);
+  const toMs = to === undefined ? Infinity : Date.parse(to);
+  const status = parsed.params.get('status');
+  // The sandbox never settles, so a settled-date filter matches nothing.
+  const settled = parsed.params.has('from_settled_date') || parsed.params.has('to_settled_date');
   const result = paginate(
-    [],
-    () => false,
-    () => undefined as never,
+    disputes,
+    (d) =>
+      !settled &&
+      d.createdAt >= fromMs &&
+      d.createdAt < toMs &&
+      (status === undefined || d.status === status),
+    render,
     parsed,
     `${origin}/v1/disputes`,
     'P0402',
@@ -268,4 +293,39 @@ export function searchDisputes(query: RawQuery, origin: string): DisputeSearchRe
   if (isApiError(result)) return result;
   const { _links, ...rest } = result;
   return { ...rest, links: _links };
+}
+
+/**
+ * `GET /v1/agreements`: a parameter it does not know is 400 P2401, a bad value 422 P2401
+ * (FACTS.md §9).
+ */
+export function searchAgreements(
+  agreements: readonly SimAgreement[],
+  query: RawQuery,
+  origin: string,
+  render: (agreement: SimAgreement) => Agreement,
+): SearchResults<Agreement> | ApiError {
+  const known = new Set(AGREEMENT_RULES.map(([name]) => name));
+  const unknown = Object.keys(query).filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    return apiError(
+      400,
+      'P2401',
+      `Invalid parameters: ${unknown.join(', ')}. See Public API documentation for the correct data formats`,
+    );
+  }
+  const parsed = parseQuery(query, AGREEMENT_RULES, 'P2401');
+  if (isApiError(parsed)) return parsed;
+  const reference = parsed.params.get('reference');
+  const status = parsed.params.get('status')?.toLowerCase();
+  return paginate(
+    agreements,
+    (a) =>
+      (reference === undefined || a.reference === reference) &&
+      (status === undefined || a.status === status),
+    render,
+    parsed,
+    `${origin}/v1/agreements`,
+    'P2402',
+  );
 }

@@ -4,14 +4,14 @@ import express from 'express';
 import type { Express } from 'express';
 import type { Payment } from '../client/types.js';
 import { createAdminRouter, UnknownPaymentError } from './admin.js';
-import { createApiRouter } from './api.js';
+import { NOT_FOUND_BODY, createApiRouter } from './api.js';
 import { createAuthenticator } from './auth.js';
 import type { SimulatorClock } from './clock.js';
 import { createClock } from './clock.js';
 import { SimulatorEngine } from './engine.js';
 import type { FaultControls } from './faults.js';
 import { FaultRegistry } from './faults.js';
-import type { SimPayment } from './model.js';
+import type { SimAgreement, SimPayment } from './model.js';
 import type { SimulatorOptions } from './options.js';
 import { resolveSimulatorOptions } from './options.js';
 import { createPagesRouter } from './pages.js';
@@ -20,7 +20,9 @@ import { renderSearchPayment } from './render.js';
 import { Timers } from './timers.js';
 import type { SimulatorWebhooks } from './webhooks/index.js';
 import { WEBHOOK_ADMIN_PATH, WebhookSender, createWebhookAdminRouter } from './webhooks/index.js';
+import type { WalletType } from './transitions.js';
 import {
+  TransitionError,
   cancelByService,
   cancelByUser,
   confirmPayment,
@@ -36,8 +38,15 @@ export interface RunningSimulator {
   close(): Promise<void>;
 }
 
-/** The citizen's part: pay with a card (a `TEST_CARDS` number) or press "Cancel payment". */
-export type CitizenAction = { card: string } | { cancel: true };
+/**
+ * The citizen's part: pay with a card (a `TEST_CARDS` number), optionally through Apple Pay or
+ * Google Pay (the wallet hides the card's first digits, expiry and address), or press
+ * "Cancel payment".
+ */
+export type CitizenAction = { card: string; wallet?: WalletType } | { cancel: true };
+
+/** How a dispute ends, or `under_review` once the service has sent its evidence. */
+export type DisputeOutcome = 'under_review' | 'won' | 'lost';
 
 /** Read access to the payments, across all accounts. */
 export interface SimulatorPayments {
@@ -70,6 +79,20 @@ export interface Simulator {
   cancelByService(paymentId: string): void;
   /** The provider fails it: `error` P0050. Throws if unknown or finished. */
   failWithProviderError(paymentId: string): void;
+  /**
+   * The next payment taken on this agreement without the citizen is declined (`failed` P0010)
+   * with this `can_retry`. Calls queue up. Throws if the agreement is unknown.
+   */
+  declineNextAgreementPayment(agreementId: string, options?: { canRetry?: boolean }): void;
+  /** The agreement becomes `inactive`, as when its card can no longer be charged. */
+  deactivateAgreement(agreementId: string): void;
+  /**
+   * The citizen's bank disputes a successful payment: a dispute in `needs_response`, seen in
+   * `GET /v1/disputes`. Returns its `dispute_id`. Throws unless the payment succeeded.
+   */
+  raiseDispute(paymentId: string, options?: { reason?: string }): string;
+  /** Moves a dispute on: `under_review`, then `won` or `lost`. */
+  resolveDispute(disputeId: string, outcome: DisputeOutcome): void;
   /** The webhooks sent to the `webhooks` subscriptions: deliveries, redelivery, faults. */
   readonly webhooks: SimulatorWebhooks;
   /** Forgets every payment, refund, fault, rate-limit count and clock advance. */
@@ -97,7 +120,7 @@ export function createSimulator(options?: SimulatorOptions): Simulator {
       faults,
       rateLimiter,
       timers,
-      authenticate: createAuthenticator(config.allowedKeyHashes),
+      authenticate: createAuthenticator(config.accountsByKeyHash),
     }),
   );
   app.use(createPagesRouter(engine));
@@ -107,6 +130,16 @@ export function createSimulator(options?: SimulatorOptions): Simulator {
     if (payment === undefined)
       throw new UnknownPaymentError(`simulator: no payment with id ${JSON.stringify(paymentId)}`);
     return payment;
+  }
+
+  function agreementOrThrow(agreementId: string): SimAgreement {
+    const agreement = engine.store.getAgreement(agreementId);
+    if (agreement === undefined) {
+      throw new UnknownPaymentError(
+        `simulator: no agreement with id ${JSON.stringify(agreementId)}`,
+      );
+    }
+    return agreement;
   }
 
   function completePayment(paymentId: string, action: CitizenAction): Payment {
@@ -126,6 +159,17 @@ export function createSimulator(options?: SimulatorOptions): Simulator {
       typeof action.card === 'string'
     ) {
       const expiry = new Date(now);
+      const wallet = (action as { wallet?: unknown }).wallet;
+      if (wallet !== undefined && wallet !== 'Apple Pay' && wallet !== 'Google Pay') {
+        throw new TypeError(
+          'simulator completePayment: wallet must be "Apple Pay" or "Google Pay" when given',
+        );
+      }
+      if (payment.authorisationMode !== 'web') {
+        throw new TypeError(
+          `simulator completePayment: a ${payment.authorisationMode} payment has no citizen; use POST /v1/auth or the agreement`,
+        );
+      }
       const result = submitCard(
         payment,
         {
@@ -133,6 +177,7 @@ export function createSimulator(options?: SimulatorOptions): Simulator {
           expiryMonth: 12,
           expiryYear: expiry.getUTCFullYear() + 3,
           cardholderName: payment.prefilled?.cardholder_name ?? 'Sandbox Tester',
+          ...(wallet === undefined ? {} : { wallet }),
         },
         now,
       );
@@ -182,6 +227,42 @@ export function createSimulator(options?: SimulatorOptions): Simulator {
     failWithProviderError(paymentId) {
       failWithProviderError(paymentOrThrow(paymentId), clock.now());
     },
+    declineNextAgreementPayment(agreementId, options = {}) {
+      const canRetry = options.canRetry ?? true;
+      if (typeof canRetry !== 'boolean') {
+        throw new TypeError('simulator declineNextAgreementPayment: canRetry must be a boolean');
+      }
+      (agreementOrThrow(agreementId).queuedDeclines ??= []).push({ canRetry });
+    },
+    deactivateAgreement(agreementId) {
+      const agreement = agreementOrThrow(agreementId);
+      agreement.status = 'inactive';
+      agreement.endedAt = clock.now();
+    },
+    raiseDispute(paymentId, options = {}) {
+      const payment = paymentOrThrow(paymentId);
+      if (payment.status !== 'success') {
+        throw new TransitionError(`a ${payment.status} payment cannot be disputed`);
+      }
+      const reason = options.reason ?? 'fraudulent';
+      if (typeof reason !== 'string' || reason === '') {
+        throw new TypeError('simulator raiseDispute: reason must be a non-empty string');
+      }
+      return engine.raiseDispute(payment, reason).id;
+    },
+    resolveDispute(disputeId, outcome) {
+      const dispute = engine.store.getDispute(disputeId);
+      if (dispute === undefined) {
+        throw new UnknownPaymentError(`simulator: no dispute with id ${JSON.stringify(disputeId)}`);
+      }
+      if (outcome !== 'under_review' && outcome !== 'won' && outcome !== 'lost') {
+        throw new TypeError('simulator resolveDispute: outcome must be under_review, won or lost');
+      }
+      if (dispute.status === 'won' || dispute.status === 'lost') {
+        throw new TransitionError(`a ${dispute.status} dispute is over`);
+      }
+      engine.resolveDispute(dispute, outcome);
+    },
     reset() {
       engine.reset();
       faults.clear();
@@ -227,5 +308,9 @@ export function createSimulator(options?: SimulatorOptions): Simulator {
       }),
     );
   }
+  // Last, after every router: Jersey answers any other path with JSON, never an HTML page.
+  app.use((_req, res) => {
+    res.status(404).json(NOT_FOUND_BODY);
+  });
   return simulator;
 }

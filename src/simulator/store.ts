@@ -1,6 +1,13 @@
 import { newExternalId, newToken } from './ids.js';
 import { notifyRefundAdded } from './webhooks/hooks.js';
-import type { SimPayment, SimRefund } from './model.js';
+import type { SimAgreement, SimDispute, SimPayment, SimRefund } from './model.js';
+
+/** An agreement payment created with an Idempotency-Key (FACTS.md §8). */
+export interface IdempotencyRecord {
+  readonly body: string;
+  readonly payment: SimPayment;
+  readonly at: number;
+}
 
 /**
  * GOV.UK Pay mints a new `next_url` token on every GET and keeps the old ones for 7 days. The
@@ -24,6 +31,14 @@ export class SimulatorStore {
   private readonly refundsByAccount = new Map<string, SimRefund[]>();
   private readonly tokens = new Map<string, TokenEntry>();
   private readonly pages = new Map<string, SimPayment>();
+  private readonly agreements = new Map<string, SimAgreement>();
+  private readonly agreementsByAccount = new Map<string, SimAgreement[]>();
+  private readonly disputes = new Map<string, SimDispute>();
+  private readonly disputesByAccount = new Map<string, SimDispute[]>();
+  private readonly oneTimeTokens = new Map<string, SimPayment>();
+  private readonly usedOneTimeTokens = new Set<string>();
+  /** Keyed by account and key: keys are scoped to the account that sent them. */
+  readonly idempotency = new Map<string, IdempotencyRecord>();
 
   get size(): number {
     return this.payments.size;
@@ -116,11 +131,71 @@ export class SimulatorStore {
     return this.pages.get(pageId);
   }
 
+  addAgreement(agreement: SimAgreement): void {
+    this.agreements.set(agreement.id, agreement);
+    appendTo(this.agreementsByAccount, agreement.account, agreement);
+  }
+
+  getAgreement(agreementId: string): SimAgreement | undefined {
+    return this.agreements.get(agreementId);
+  }
+
+  /** Oldest first. */
+  agreementsOf(account: string): readonly SimAgreement[] {
+    return this.agreementsByAccount.get(account) ?? EMPTY;
+  }
+
+  addDispute(dispute: SimDispute): void {
+    this.disputes.set(dispute.id, dispute);
+    appendTo(this.disputesByAccount, dispute.account, dispute);
+  }
+
+  getDispute(disputeId: string): SimDispute | undefined {
+    return this.disputes.get(disputeId);
+  }
+
+  /** Oldest first. */
+  disputesOf(account: string): readonly SimDispute[] {
+    return this.disputesByAccount.get(account) ?? EMPTY;
+  }
+
+  /** A MOTO API payment's `one_time_token`. */
+  addOneTimeToken(token: string, payment: SimPayment): void {
+    this.oneTimeTokens.set(token, payment);
+  }
+
+  /** The payment of an unused token; `used` for a spent one (400 P1212), else undefined. */
+  takeOneTimeToken(token: string): SimPayment | 'used' | undefined {
+    if (this.usedOneTimeTokens.has(token)) return 'used';
+    const payment = this.oneTimeTokens.get(token);
+    if (payment === undefined) return undefined;
+    this.oneTimeTokens.delete(token);
+    this.usedOneTimeTokens.add(token);
+    payment.oneTimeToken = undefined;
+    return payment;
+  }
+
   clear(): void {
+    this.agreements.clear();
+    this.agreementsByAccount.clear();
+    this.disputes.clear();
+    this.disputesByAccount.clear();
+    this.oneTimeTokens.clear();
+    this.usedOneTimeTokens.clear();
+    this.idempotency.clear();
     this.payments.clear();
     this.paymentsByAccount.clear();
     this.refundsByAccount.clear();
     this.tokens.clear();
     this.pages.clear();
   }
+}
+
+function appendTo<T>(index: Map<string, T[]>, key: string, item: T): void {
+  let list = index.get(key);
+  if (list === undefined) {
+    list = [];
+    index.set(key, list);
+  }
+  list.push(item);
 }

@@ -1,9 +1,27 @@
 import type { PaymentStateCode, PaymentStatus } from '../client/types.js';
-import { cardBrand, cardType, classifyCard, normaliseCardNumber } from './cards.js';
+import {
+  cardBrand,
+  cardType,
+  classifyCard,
+  isCorporateCard,
+  normaliseCardNumber,
+} from './cards.js';
 import { newProviderId } from './ids.js';
 import type { SimPayment } from './model.js';
 import { isFinished } from './model.js';
 import { notifyStateChanged } from './webhooks/hooks.js';
+
+/**
+ * How long an agreement payment, taken without the citizen, stays `submitted` on the simulator
+ * clock before the provider answers. GOV.UK Pay authorises them asynchronously; the time it
+ * takes is not published, so this is a choice that a test can step over with `clock.advance`.
+ */
+export const AGREEMENT_AUTHORISATION_MS = 2000;
+
+/** The card that, in GOV.UK Pay's sandbox, sets up an agreement but declines later charges. */
+export const RECURRING_DECLINE_CARD = '5105105105105100';
+
+export type WalletType = 'Apple Pay' | 'Google Pay';
 
 /** Unfinished payments expire 90 minutes after creation (FACTS.md §15). */
 export const PAYMENT_EXPIRY_MS = 90 * 60 * 1000;
@@ -19,6 +37,8 @@ export interface CardEntry {
   readonly expiryYear: number;
   readonly cardholderName: string;
   readonly email?: string;
+  /** Paid with a wallet: the wallet hides the card's first digits, expiry and address. */
+  readonly wallet?: WalletType;
 }
 
 export type CardResult = 'submitted' | 'declined' | 'error' | 'unknown-card';
@@ -46,6 +66,7 @@ function setState(
  * every read, so the simulator clock alone decides.
  */
 export function expireIfDue(payment: SimPayment, now: number): boolean {
+  if (payment.authorisationMode === 'agreement') settleAgreementPayment(payment, now);
   const { status } = payment;
   const limit =
     status === 'created' || status === 'started' || status === 'submitted'
@@ -73,16 +94,35 @@ export function submitCard(payment: SimPayment, entry: CardEntry, now: number): 
   if (outcome === 'unknown') return 'unknown-card';
   if (payment.status === 'created') setState(payment, 'started', undefined, now);
   const prefilledAddress = payment.prefilled?.billing_address;
-  payment.card = {
-    last_digits_card_number: digits.slice(-4),
-    first_digits_card_number: digits.slice(0, 6),
-    cardholder_name: entry.cardholderName,
-    expiry_date: `${String(entry.expiryMonth).padStart(2, '0')}/${String(entry.expiryYear % 100).padStart(2, '0')}`,
-    // The address itself is NON_NULL in publicapi: unknown parts are left out.
-    billing_address: prefilledAddress === undefined ? null : { ...prefilledAddress },
-    card_brand: cardBrand(digits),
-    card_type: cardType(digits),
-  };
+  const wallet = entry.wallet;
+  payment.card =
+    wallet === undefined
+      ? {
+          last_digits_card_number: digits.slice(-4),
+          first_digits_card_number: digits.slice(0, 6),
+          cardholder_name: entry.cardholderName,
+          expiry_date: `${String(entry.expiryMonth).padStart(2, '0')}/${String(entry.expiryYear % 100).padStart(2, '0')}`,
+          // The address itself is NON_NULL in publicapi: unknown parts are left out.
+          billing_address: prefilledAddress === undefined ? null : { ...prefilledAddress },
+          card_brand: cardBrand(digits),
+          card_type: cardType(digits),
+        }
+      : {
+          // A wallet hands over a device token: only the last digits and brand are known.
+          last_digits_card_number: digits.slice(-4),
+          first_digits_card_number: null,
+          cardholder_name: entry.cardholderName === '' ? null : entry.cardholderName,
+          expiry_date: null,
+          billing_address: null,
+          card_brand: cardBrand(digits),
+          card_type: null,
+          wallet_type: wallet,
+        };
+  const surcharges = payment.owner.corporateSurcharge;
+  if (surcharges !== undefined && isCorporateCard(digits)) {
+    const surcharge = cardType(digits) === 'debit' ? surcharges.debit : surcharges.credit;
+    payment.surcharge = surcharge > 0 ? surcharge : undefined;
+  }
   if (entry.email !== undefined && entry.email !== '') payment.email = entry.email;
   payment.providerId = newProviderId();
   switch (outcome) {
@@ -113,6 +153,42 @@ export function confirmPayment(payment: SimPayment, now: number): void {
     payment.captureSubmittedAt = now;
     setState(payment, 'success', undefined, now);
   }
+  activateAgreement(payment, now);
+}
+
+/** A set-up payment that the citizen confirmed saves its card to the agreement (FACTS.md §9). */
+function activateAgreement(payment: SimPayment, now: number): void {
+  const agreement = payment.agreement;
+  if (agreement === undefined || payment.authorisationMode === 'agreement') return;
+  if (agreement.status !== 'created' || payment.card === undefined) return;
+  agreement.status = 'active';
+  agreement.instrument = { card: payment.card, at: now };
+  const { first_digits_card_number: first, last_digits_card_number: last } = payment.card;
+  agreement.declinesRecurring =
+    first === RECURRING_DECLINE_CARD.slice(0, 6) && last === RECURRING_DECLINE_CARD.slice(-4);
+}
+
+/**
+ * An agreement payment is `submitted` from its creation until the provider answers, after
+ * AGREEMENT_AUTHORISATION_MS: `success`, or `failed` P0010 with `can_retry` when the
+ * agreement's card declines recurring charges or a decline was queued for it.
+ */
+export function settleAgreementPayment(payment: SimPayment, now: number): void {
+  const agreement = payment.agreement;
+  if (agreement === undefined) return;
+  if (payment.status === 'created') setState(payment, 'submitted', undefined, payment.createdAt);
+  if (payment.status !== 'submitted') return;
+  const at = payment.createdAt + AGREEMENT_AUTHORISATION_MS;
+  if (now < at) return;
+  payment.providerId ??= newProviderId();
+  const decline = payment.plannedDecline;
+  if (decline !== undefined) {
+    payment.canRetry = decline.canRetry;
+    setState(payment, 'failed', 'P0010', at);
+    return;
+  }
+  payment.captureSubmittedAt = at;
+  setState(payment, 'success', undefined, at);
 }
 
 /** The citizen pressed "Cancel payment" on a hosted page: `failed` P0030. */

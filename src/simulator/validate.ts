@@ -1,6 +1,15 @@
-import type { Language, PaymentMetadata, PrefilledCardholderDetails } from '../client/types.js';
+import type {
+  AgreementPaymentType,
+  AuthorisationMode,
+  Language,
+  PaymentMetadata,
+  PrefilledCardholderDetails,
+} from '../client/types.js';
+import type { Account } from './auth.js';
 import type { ApiError } from './errors.js';
 import { SECURITY_RULES, apiError, invalidType, invalidValue, missing } from './errors.js';
+import { isIntegerToken } from './raw-json.js';
+import { isValidReturnUrl } from './return-url.js';
 
 // Request validation with GOV.UK Pay's own status split (FACTS.md §3.1): a missing, null or blank
 // required field is 400 P0101, a wrong JSON type is 400 P0102, a bad value is 422 P0102. Type
@@ -13,12 +22,26 @@ export interface CreatePaymentInput {
   readonly amount: number;
   readonly reference: string;
   readonly description: string;
-  readonly returnUrl: string;
+  readonly returnUrl: string | undefined;
   readonly language: Language;
   readonly email: string | undefined;
   readonly prefilled: PrefilledCardholderDetails | undefined;
   readonly metadata: PaymentMetadata | undefined;
   readonly delayedCapture: boolean;
+  readonly moto: boolean;
+  readonly authorisationMode: AuthorisationMode;
+  /** Agreement mode: the agreement to charge. */
+  readonly agreementId: string | undefined;
+  /** A web payment that saves its card to this agreement. */
+  readonly setUpAgreement: string | undefined;
+  readonly agreementPaymentType: AgreementPaymentType | undefined;
+}
+
+/** What create-payment validation needs beyond the body. */
+export interface CreatePaymentContext {
+  readonly account: Account;
+  /** The raw text of each top-level number (see raw-json.ts). */
+  readonly numberTokens: ReadonlyMap<string, string>;
 }
 
 export interface CreateRefundInput {
@@ -103,17 +126,6 @@ function unexpected(body: Json, field: string): Check {
       : apiError(400, 'P0104', `Unexpected attribute: ${field}`, field);
 }
 
-/** Apache Commons UrlValidator with http/https and local URLs allowed, approximately. */
-export function isValidReturnUrl(value: string): boolean {
-  if (/\s/.test(value) || !/^https?:\/\/[^/?#]/i.test(value)) return false;
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
-}
-
 function prefilledChecks(body: Json): { types: Check[]; values: Check[] } {
   const details = body.prefilled_cardholder_details;
   if (isAbsent(details)) return { types: [], values: [] };
@@ -183,7 +195,29 @@ function metadataCheck(body: Json): Check {
   };
 }
 
-export function validateCreatePayment(body: Json, live: boolean): Validation<CreatePaymentInput> {
+const AGREEMENT_PAYMENT_TYPES: ReadonlySet<string> = new Set([
+  'instalment',
+  'recurring',
+  'unscheduled',
+]);
+
+export const RECURRING_DISABLED: ApiError = apiError(
+  422,
+  'P0942',
+  'Recurring card payments are currently disabled for this service. Contact support with your error code - https://www.payments.service.gov.uk/support/',
+);
+
+/** A JSON integer: JSON.parse reads `100.0` and `1e3` as integers, so the raw text decides. */
+function isJsonInteger(value: unknown, token: string | undefined): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && isIntegerToken(token);
+}
+
+export function validateCreatePayment(
+  body: Json,
+  context: CreatePaymentContext,
+): Validation<CreatePaymentInput> {
+  const { account, numberTokens } = context;
+  const live = account.live;
   const mode = body.authorisation_mode;
   const modeError: Check = () => {
     if (isAbsent(mode)) return undefined;
@@ -202,7 +236,7 @@ export function validateCreatePayment(body: Json, live: boolean): Validation<Cre
     () => {
       const amount = body.amount;
       if (isAbsent(amount)) return missing('amount');
-      return typeof amount === 'number' && Number.isInteger(amount)
+      return isJsonInteger(amount, numberTokens.get('amount'))
         ? undefined
         : invalidType('amount', NUMERIC_FORMAT);
     },
@@ -213,10 +247,11 @@ export function validateCreatePayment(body: Json, live: boolean): Validation<Cre
       ? [
           unexpected(body, 'email'),
           unexpected(body, 'prefilled_cardholder_details'),
-          () =>
-            isBlank(body.agreement_id)
-              ? missing('agreement_id')
-              : invalidType('agreement_id', 'Agreement does not exist'),
+          () => {
+            const id = body.agreement_id;
+            if (isBlank(id)) return missing('agreement_id');
+            return typeof id === 'string' ? undefined : invalidType('agreement_id', STRING_FORMAT);
+          },
         ]
       : [unexpected(body, 'agreement_id')]),
     () => {
@@ -231,22 +266,21 @@ export function validateCreatePayment(body: Json, live: boolean): Validation<Cre
     booleanCheck(body, 'delayed_capture'),
     booleanCheck(body, 'moto'),
     () => {
-      // The simulator has no agreements, so every id to set one up is unknown.
       const setUp = body.set_up_agreement;
-      if (isAbsent(setUp)) return undefined;
-      return typeof setUp === 'string'
-        ? apiError(
-            400,
-            'P0103',
-            'Invalid attribute value: set_up_agreement. Agreement ID does not exist',
-            'set_up_agreement',
-          )
+      return isAbsent(setUp) || typeof setUp === 'string'
+        ? undefined
         : invalidType('set_up_agreement', STRING_FORMAT);
     },
     () =>
       mode === 'agreement' || !isAbsent(body.set_up_agreement)
         ? undefined
         : unexpected(body, 'agreement_payment_type')(),
+    () => {
+      const type = body.agreement_payment_type;
+      return isAbsent(type) || typeof type === 'string'
+        ? undefined
+        : invalidType('agreement_payment_type', STRING_FORMAT);
+    },
   ];
 
   const valueChecks: Check[] = [
@@ -273,8 +307,17 @@ export function validateCreatePayment(body: Json, live: boolean): Validation<Cre
     maxLength(body, 'email', 254),
     ...prefilled.values,
     metadataCheck(body),
+    () => {
+      const type = body.agreement_payment_type;
+      return isAbsent(type) || AGREEMENT_PAYMENT_TYPES.has(type as string)
+        ? undefined
+        : invalidValue(
+            'agreement_payment_type',
+            'Must be one of instalment, recurring, unscheduled',
+          );
+    },
     () =>
-      mode === 'moto_api'
+      mode === 'moto_api' && !account.motoApi
         ? apiError(
             422,
             'P0195',
@@ -282,7 +325,7 @@ export function validateCreatePayment(body: Json, live: boolean): Validation<Cre
           )
         : undefined,
     () =>
-      body.moto === true
+      body.moto === true && !account.moto
         ? apiError(
             422,
             'P0196',
@@ -290,6 +333,10 @@ export function validateCreatePayment(body: Json, live: boolean): Validation<Cre
           )
         : undefined,
     // Checked by the connector, after publicapi's own validation.
+    () =>
+      (mode === 'agreement' || !isAbsent(body.set_up_agreement)) && !account.recurring
+        ? RECURRING_DISABLED
+        : undefined,
     () =>
       body.amount === 0
         ? invalidValue('amount', `Must be greater than or equal to 1. ${AMOUNT_DOCS}`)
@@ -315,7 +362,7 @@ export function validateCreatePayment(body: Json, live: boolean): Validation<Cre
       amount: body.amount as number,
       reference: body.reference as string,
       description: body.description as string,
-      returnUrl: body.return_url as string,
+      returnUrl: web ? (body.return_url as string) : undefined,
       language: (body.language as Language | undefined) ?? 'en',
       email: (body.email as string | null | undefined) ?? undefined,
       prefilled: isPlainObject(details)
@@ -324,6 +371,12 @@ export function validateCreatePayment(body: Json, live: boolean): Validation<Cre
       metadata:
         metadata === undefined || Object.keys(metadata).length === 0 ? undefined : { ...metadata },
       delayedCapture: body.delayed_capture === true,
+      moto: body.moto === true,
+      authorisationMode: (mode as AuthorisationMode | null | undefined) ?? 'web',
+      agreementId: mode === 'agreement' ? (body.agreement_id as string) : undefined,
+      setUpAgreement: (body.set_up_agreement as string | null | undefined) ?? undefined,
+      agreementPaymentType:
+        (body.agreement_payment_type as AgreementPaymentType | null | undefined) ?? undefined,
     },
   };
 }
@@ -345,15 +398,18 @@ function booleanCheck(body: Json, field: string): Check {
   };
 }
 
-export function validateCreateRefund(body: Json): Validation<CreateRefundInput> {
+export function validateCreateRefund(
+  body: Json,
+  numberTokens: ReadonlyMap<string, string>,
+): Validation<CreateRefundInput> {
   const amount = body.amount;
   const available = body.refund_amount_available;
   const error =
     (isAbsent(amount) ? missing('amount', 'P0601') : undefined) ??
-    (typeof amount === 'number' && Number.isInteger(amount)
+    (isJsonInteger(amount, numberTokens.get('amount'))
       ? undefined
       : invalidType('amount', NUMERIC_FORMAT, 'P0602')) ??
-    (isAbsent(available) || (typeof available === 'number' && Number.isInteger(available))
+    (isAbsent(available) || isJsonInteger(available, numberTokens.get('refund_amount_available'))
       ? undefined
       : invalidType('refund_amount_available', NUMERIC_FORMAT, 'P0602')) ??
     ((amount as number) < 1

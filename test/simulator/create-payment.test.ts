@@ -57,11 +57,12 @@ describe('POST /v1/payments: success', () => {
     expect(token).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(p._links).toEqual({
       self: { href: self, method: 'GET' },
-      next_url: { href: `${h.url}/secure/${token}`, method: 'GET' },
+      // On the pages' host, as GOV.UK Pay's www. host differs from publicapi.'s (FACTS.md §4).
+      next_url: { href: `${h.pagesUrl}/secure/${token}`, method: 'GET' },
       next_url_post: {
         type: 'application/x-www-form-urlencoded',
         params: { chargeTokenId: token },
-        href: `${h.url}/secure`,
+        href: `${h.pagesUrl}/secure`,
         method: 'POST',
       },
       events: { href: `${self}/events`, method: 'GET' },

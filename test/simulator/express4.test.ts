@@ -34,7 +34,7 @@ describe('the simulator on Express 4', () => {
     const { pageUrl } = await openCardPage(browser, p);
     const submitted = await browser.post(pageUrl, { ...VALID_CARD_FORM });
     const done = await browser.post(submitted.location as string);
-    expect(done.location).toBe(RETURN_URL);
+    expect(await browser.leavesTo(done)).toBe(RETURN_URL);
     expect((await h.get(`/v1/payments/${p.payment_id}`)).body.state.status).toBe('success');
     const search = await h.get('/v1/payments?state=success&page=1&page=2');
     expect(search.body.results.map((r: { payment_id: string }) => r.payment_id)).toEqual([

@@ -42,6 +42,8 @@ export interface CallOptions {
 export interface Harness {
   readonly sim: Simulator;
   readonly url: string;
+  /** Where the hosted pages are: the API's port on the other loopback name (cross-site). */
+  readonly pagesUrl: string;
   readonly key: string;
   get<T = Loose>(path: string, options?: CallOptions): Promise<ApiResult<T>>;
   post<T = Loose>(path: string, body?: unknown, options?: CallOptions): Promise<ApiResult<T>>;
@@ -117,6 +119,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ha
   return {
     sim,
     url: server.url,
+    pagesUrl: crossSite(server.url),
     key,
     get: (path, options) => call('GET', path, undefined, options),
     post: (path, body, options) => call('POST', path, body, options),
@@ -142,12 +145,26 @@ export interface PageResult {
   location: string | undefined;
 }
 
-/** A browser for the hosted pages: its own cookie jar, manual redirects, plain form posts. */
+/** The simulator's default pages origin for an API origin: 127.0.0.1 and localhost swapped. */
+export function crossSite(origin: string): string {
+  const url = new URL(origin);
+  url.hostname = url.hostname === 'localhost' ? '127.0.0.1' : 'localhost';
+  return url.origin;
+}
+
+/**
+ * A browser for the hosted pages: its own cookie jar, manual redirects, plain form posts. The
+ * simulator's API and pages answer on both loopback names of its port, so both count as the
+ * simulator; one jar serves both, which a real browser would keep apart.
+ */
 export class Browser {
   readonly cookies = new Map<string, string>();
   readonly setCookieHeaders: string[] = [];
+  private readonly simulatorOrigins: ReadonlySet<string>;
 
-  constructor(private readonly origin: string) {}
+  constructor(private readonly origin: string) {
+    this.simulatorOrigins = new Set([new URL(origin).origin, crossSite(origin)]);
+  }
 
   private async send(
     method: 'GET' | 'POST',
@@ -200,19 +217,27 @@ export class Browser {
     return this.send('POST', url, form);
   }
 
-  /** Follows same-origin 303s until a page or a redirect off the simulator. */
+  /** Follows the simulator's 302s and 303s until a page or a redirect off the simulator. */
   async follow(first: PageResult): Promise<PageResult> {
     let current = first;
     for (
       let hops = 0;
-      hops < 10 && current.status === 303 && current.location !== undefined;
+      hops < 10 &&
+      (current.status === 303 || current.status === 302) &&
+      current.location !== undefined;
       hops++
     ) {
       const target = new URL(current.location, this.origin);
-      if (target.origin !== this.origin) return current;
+      if (!this.simulatorOrigins.has(target.origin)) return current;
       current = await this.get(target.toString());
     }
     return current;
+  }
+
+  /** Where the simulator finally sends the citizen, following its own redirects. */
+  async leavesTo(first: PageResult): Promise<string | undefined> {
+    const last = await this.follow(first);
+    return last.status === 302 || last.status === 303 ? last.location : undefined;
   }
 }
 

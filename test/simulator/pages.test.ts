@@ -119,11 +119,16 @@ describe('opening next_url', () => {
     expect(h1(res.text)).toBe('Page not found');
   });
 
-  it('sends the citizen of a finished payment straight back to return_url', async () => {
+  it('sends the citizen of a finished payment back to return_url through /return', async () => {
     const p = await h.createPayment();
     h.sim.completePayment(p.payment_id, { card: '4444333322221111' });
-    const res = await new Browser(h.url).get(p._links.next_url?.href as string);
-    expect([res.status, res.location]).toEqual([303, RETURN_URL]);
+    const browser = new Browser(h.url);
+    const res = await browser.get(p._links.next_url?.href as string);
+    expect(res.status).toBe(303);
+    expect(res.location).toMatch(/^\/return\/[0-9a-v]{26}$/);
+    const back = await browser.get(res.location as string);
+    // GOV.UK Pay's last hop is a 302 from /return (FACTS.md §10).
+    expect([back.status, back.location]).toEqual([302, RETURN_URL]);
   });
 });
 
@@ -142,7 +147,8 @@ describe('card classes through the pages', () => {
     expect(confirm.text).toContain('Card ending 1111');
     expectAccessibleMarkup(confirm, 'en');
     const done = await browser.post(result.location as string);
-    expect([done.status, done.location]).toEqual([303, RETURN_URL]);
+    expect(done.status).toBe(303);
+    expect(await browser.leavesTo(done)).toBe(RETURN_URL);
     expect(await status(p)).toEqual({ status: 'success', finished: true });
     const payment = (await h.get(`/v1/payments/${p.payment_id}`)).body;
     expect(payment.email).toBe('sam@example.com');
@@ -152,21 +158,22 @@ describe('card classes through the pages', () => {
       last_digits_card_number: '1111',
     });
     // Afterwards every page of this payment sends the citizen back.
-    expect((await browser.get(pageUrl)).location).toBe(RETURN_URL);
+    expect(await browser.leavesTo(await browser.get(pageUrl))).toBe(RETURN_URL);
   });
 
   it('confirming a delayed-capture payment leaves it capturable', async () => {
     const p = await h.createPayment({ delayed_capture: true });
     const { browser, result } = await submitCard(p, { ...VALID_CARD_FORM });
     const done = await browser.post(result.location as string);
-    expect(done.location).toBe(RETURN_URL);
+    expect(await browser.leavesTo(done)).toBe(RETURN_URL);
     expect(await status(p)).toEqual({ status: 'capturable', finished: false });
   });
 
-  it.each(TEST_CARDS.declined)('declined card %s → failed P0010 → 303 return_url', async (card) => {
+  it.each(TEST_CARDS.declined)('declined card %s → failed P0010 → declined page', async (card) => {
     const p = await h.createPayment();
-    const { result } = await submitCard(p, { ...VALID_CARD_FORM, cardNo: card });
-    expect([result.status, result.location]).toEqual([303, RETURN_URL]);
+    const { browser, result } = await submitCard(p, { ...VALID_CARD_FORM, cardNo: card });
+    expect(result.status).toBe(303);
+    expect(h1((await browser.follow(result)).text)).toBe('Your payment has been declined');
     expect(await status(p)).toEqual({
       status: 'failed',
       finished: true,
@@ -175,13 +182,15 @@ describe('card classes through the pages', () => {
     });
   });
 
-  it('the error card → error P0050 → 303 return_url', async () => {
+  it('the error card → error P0050 → technical problems page', async () => {
     const p = await h.createPayment();
-    const { result } = await submitCard(p, {
+    const { browser, result } = await submitCard(p, {
       ...VALID_CARD_FORM,
       cardNo: TEST_CARDS.error[0] as string,
     });
-    expect([result.status, result.location]).toEqual([303, RETURN_URL]);
+    expect(h1((await browser.follow(result)).text)).toBe(
+      'Sorry, we’re experiencing technical problems',
+    );
     expect((await status(p)).code).toBe('P0050');
   });
 
@@ -202,14 +211,15 @@ describe('card classes through the pages', () => {
 });
 
 describe('cancel', () => {
-  it('from the card details page → failed P0030 → 303 return_url', async () => {
+  it('from the card details page → failed P0030 → cancelled page', async () => {
     const p = await h.createPayment();
     const browser = new Browser(h.url);
     const { pageUrl, page } = await openCardPage(browser, p);
     expect(page.text).toContain(`action="${new URL(pageUrl).pathname}/cancel"`);
     expect(page.text).toContain('Cancel payment');
     const res = await browser.post(`${pageUrl}/cancel`);
-    expect([res.status, res.location]).toEqual([303, RETURN_URL]);
+    expect([res.status, res.location]).toEqual([303, `${new URL(pageUrl).pathname}/done`]);
+    expect(h1((await browser.follow(res)).text)).toBe('Your payment has been cancelled');
     expect(await status(p)).toEqual({
       status: 'failed',
       finished: true,
@@ -222,7 +232,7 @@ describe('cancel', () => {
     const p = await h.createPayment();
     const { browser, pageUrl } = await submitCard(p, { ...VALID_CARD_FORM });
     const res = await browser.post(`${pageUrl}/cancel`);
-    expect(res.location).toBe(RETURN_URL);
+    expect(h1((await browser.follow(res)).text)).toBe('Your payment has been cancelled');
     expect((await status(p)).code).toBe('P0030');
   });
 

@@ -36,7 +36,7 @@ describe('GET /v1/payments/{id}', () => {
     expect(new Set(tokens).size).toBe(3);
     for (const p of [first.body, second.body]) {
       expect(p._links.next_url.href).toBe(
-        `${h.url}/secure/${p._links.next_url_post.params.chargeTokenId}`,
+        `${h.pagesUrl}/secure/${p._links.next_url_post.params.chargeTokenId}`,
       );
     }
     const { _links: _a, ...restCreated } = created;
@@ -252,8 +252,11 @@ describe('expiry by the simulator clock', () => {
       state: { status: 'failed', code: 'P0020' },
       updated: new Date(Date.parse(created.created_date) + 90 * MINUTE).toISOString(),
     });
-    // The pages send an expired payment's citizen back to the service.
-    expect((await browser.get(pageUrl)).location).toBe(RETURN_URL);
+    // The pages show an expired payment's citizen GOV.UK Pay's expired page, then Continue.
+    const expired = await browser.follow(await browser.get(pageUrl));
+    expect(expired.text).toContain('Your payment session has expired');
+    const form = /<form method="get" action="([^"]+)"/.exec(expired.text)?.[1];
+    expect(await browser.leavesTo(await browser.get(form as string))).toBe(RETURN_URL);
   });
 
   it('applies expiry in search too', async () => {
@@ -367,7 +370,7 @@ describe('the JS API', () => {
       const b = await sim.createPayment({ reference: 'second' });
       expect(sim.sim.payments.size).toBe(2);
       const got = sim.sim.payments.get(a.payment_id);
-      expect(got?._links.next_url?.href).toMatch(new RegExp(`^${sim.url}/secure/`));
+      expect(got?._links.next_url?.href).toMatch(new RegExp(`^${sim.pagesUrl}/secure/`));
       expect(got?._links.next_url?.href).not.toBe(a._links.next_url?.href);
       expect(sim.sim.payments.get('missing')).toBeUndefined();
       const list = sim.sim.payments.list();
