@@ -1,6 +1,15 @@
 export { PayClient } from './pay-client.js';
 export type { CallOptions, CreatePaymentCallOptions, PayClientOptions } from './options.js';
-export { DEFAULT_API_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS } from './options.js';
+export {
+  MAX_RETRIES_RULE,
+  PAY_CLIENT_OPTION_NAMES,
+  TIMEOUT_MS_RULE,
+  resolvePayApiKey,
+  resolvePayClientOptions,
+  resolvePayConnection,
+} from './options.js';
+export type { ResolvedPayClientConfig, ResolvedPayConnection } from './options.js';
+export type { PayTransport, TransportRequest, TransportResponse } from './transport.js';
 export {
   PayAuthenticationError,
   PayConflictError,
@@ -11,16 +20,8 @@ export {
   PayResponseError,
   PayServerError,
   PayValidationError,
-  createPayError,
 } from './errors.js';
-export type { PayConnectionReason, PayErrorContext } from './errors.js';
+export type { PayConnectionReason } from './errors.js';
 export { refundable } from './refundable.js';
-export {
-  validateCreateAgreementRequest,
-  validateCreatePaymentRequest,
-  validateIdempotencyKey,
-  validateRefundRequest,
-} from './validate.js';
-export { isTrustedApiLink } from './links.js';
-export { guards, ShapeError } from './guards.js';
+export { validateCreatePaymentRequest } from './validate.js';
 export * from './types.js';
