@@ -20,22 +20,41 @@ interface Spec {
 
 /** The documented wire exceptions, applied to a copy of the spec's components. */
 function patchWireExceptions(schemas: Spec['components']['schemas']): void {
-  const cardDetails = schemas.CardDetails as { properties: Record<string, unknown> };
-  // FACTS.md §1: inside card_details every key is always present (JsonInclude ALWAYS), so
-  // `billing_address: null` and `card_type: null` occur; the spec types them as non-null.
-  cardDetails.properties.billing_address = {
-    anyOf: [{ $ref: '#/components/schemas/Address' }, { type: 'null' }],
-  };
-  cardDetails.properties.card_type = { enum: ['debit', 'credit', null] };
-  for (const key of [
-    'card_brand',
-    'cardholder_name',
-    'expiry_date',
-    'first_digits_card_number',
-    'last_digits_card_number',
-  ]) {
-    cardDetails.properties[key] = { type: ['string', 'null'] };
+  for (const name of ['CardDetails', 'CardDetailsFromResponse']) {
+    const cardDetails = schemas[name] as { properties: Record<string, unknown> };
+    // FACTS.md §1: inside card_details every key is always present (JsonInclude ALWAYS), so
+    // `billing_address: null` and `card_type: null` occur; the spec types them as non-null.
+    // A wallet payment leaves the first digits and the expiry date null too.
+    cardDetails.properties.billing_address = {
+      anyOf: [{ $ref: '#/components/schemas/Address' }, { type: 'null' }],
+    };
+    cardDetails.properties.card_type = { enum: ['debit', 'credit', null] };
+    for (const key of [
+      'card_brand',
+      'cardholder_name',
+      'expiry_date',
+      'first_digits_card_number',
+      'last_digits_card_number',
+    ]) {
+      cardDetails.properties[key] = { type: ['string', 'null'] };
+    }
   }
+  // FACTS.md §16.4: the response enum says `external`; the wire says `agreement`.
+  for (const name of ['PaymentWithAllLinks', 'PaymentDetailForSearch']) {
+    const properties = (schemas[name] as { properties: Record<string, unknown> }).properties;
+    properties.authorisation_mode = { enum: ['web', 'moto_api', 'agreement'] };
+  }
+  // FACTS.md §16.5: the spec names the agreement's card `CardDetails`; the wire key is
+  // `card_details`. Extra keys are refused here, so the spec's name cannot pass unnoticed.
+  schemas.PaymentInstrument = {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      type: { enum: ['card'] },
+      created_date: { type: 'string' },
+      card_details: { $ref: '#/components/schemas/CardDetailsFromResponse' },
+    },
+  };
   // FACTS.md §16.15: next_url_post.params.chargeTokenId is a string, not an object.
   (schemas.PostLink as { properties: Record<string, unknown> }).properties.params = {
     type: 'object',
@@ -56,6 +75,8 @@ function patchWireExceptions(schemas: Spec['components']['schemas']): void {
 function fallbackSchema(path: string, method: string, status: number): string | undefined {
   if (method === 'post' && path === '/v1/payments/{paymentId}/refunds' && status === 202)
     return 'Refund';
+  // FACTS.md §8: an agreement payment's replayed Idempotency-Key answers 200 with the payment.
+  if (method === 'post' && path === '/v1/payments' && status === 200) return 'CreatePaymentResult';
   if (status === 429) return 'ErrorResponse';
   if (status >= 400) return 'RequestError';
   return undefined;
