@@ -1,6 +1,7 @@
 import { PayResponseError, PayValidationError } from './errors.js';
 import type { CallSettings, PreparedRequest } from './pipeline.js';
-import { isPlainObject, validateResourceId, validateTimeoutMs } from './validate.js';
+import { isPlainObject } from '../options/index.js';
+import { validateResourceId, validateTimeoutMs } from './validate.js';
 
 /**
  * One GOV.UK Pay operation as data: the method, the path template and its parameters, and how to

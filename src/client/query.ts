@@ -1,7 +1,7 @@
 import { PayValidationError } from './errors.js';
 import { guards } from './guards.js';
 import type { PageRoute } from './pipeline.js';
-import { isPlainObject } from './validate.js';
+import { isPlainObject } from '../options/index.js';
 import type {
   PaymentSearchResult,
   RefundSearchResult,

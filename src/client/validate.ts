@@ -1,4 +1,5 @@
 import { MAX_AMOUNT, PAYMENT_ID_PATTERN } from '../govuk-pay/index.js';
+import { isPlainObject, suggestOption } from '../options/index.js';
 import { PayValidationError } from './errors.js';
 import { TIMEOUT_MS_RULE } from './options.js';
 import type { CreateAgreementRequest, CreatePaymentRequest, CreateRefundRequest } from './types.js';
@@ -27,12 +28,6 @@ function fail(operation: string, field: string, problem: string): never {
   throw new PayValidationError(`govuk-pay-express: ${operation}: ${field} ${problem}`, { field });
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
-}
-
 function rejectUnknownKeys(
   operation: string,
   value: Record<string, unknown>,
@@ -41,10 +36,13 @@ function rejectUnknownKeys(
 ): void {
   for (const key of Object.keys(value)) {
     if (!allowed.has(key)) {
+      const nearest = suggestOption(key, [...allowed]);
       fail(
         operation,
         `${prefix}${key}`,
-        'is not a field GOV.UK Pay accepts here; check its spelling',
+        nearest === undefined
+          ? 'is not a field GOV.UK Pay accepts here; check its spelling'
+          : `is not a field GOV.UK Pay accepts here; did you mean ${prefix}${nearest}?`,
       );
     }
   }
@@ -344,5 +342,3 @@ export function validateTimeoutMs(operation: string, value: unknown): asserts va
     fail(operation, 'timeoutMs', `must be a whole number of milliseconds from ${min} to ${max}`);
   }
 }
-
-export { isPlainObject };

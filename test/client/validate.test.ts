@@ -289,3 +289,17 @@ describe('no HTTP call is made when local validation fails', () => {
     expect(server.requests).toHaveLength(0);
   });
 });
+
+describe('a misspelt request field', () => {
+  it('names the nearest field GOV.UK Pay accepts', () => {
+    expect(() =>
+      validateCreatePaymentRequest({
+        amount: 100,
+        reference: 'r',
+        description: 'd',
+        return_url: 'https://x.gov.uk/r',
+        refrence: 'r',
+      } as never),
+    ).toThrow('refrence is not a field GOV.UK Pay accepts here; did you mean reference?');
+  });
+});
