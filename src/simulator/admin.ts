@@ -11,6 +11,10 @@ export interface AdminActions {
   cancelByService(paymentId: string): void;
   failWithProviderError(paymentId: string): void;
   completePayment(paymentId: string, action: unknown): unknown;
+  declineNextAgreementPayment(agreementId: string, options: { canRetry?: boolean }): void;
+  deactivateAgreement(agreementId: string): void;
+  raiseDispute(paymentId: string, options: { reason?: string }): string;
+  resolveDispute(disputeId: string, outcome: never): void;
   reset(): void;
 }
 
@@ -55,6 +59,21 @@ export function createAdminRouter(actions: AdminActions): Router {
   });
   router.post('/payments/:paymentId/complete', (req, res) => {
     res.json(actions.completePayment(id(req), body(req)));
+  });
+  router.post('/agreements/:agreementId/decline-next', (req, res) => {
+    actions.declineNextAgreementPayment(String(req.params.agreementId ?? ''), body(req));
+    res.status(204).end();
+  });
+  router.post('/agreements/:agreementId/deactivate', (req, res) => {
+    actions.deactivateAgreement(String(req.params.agreementId ?? ''));
+    res.status(204).end();
+  });
+  router.post('/payments/:paymentId/dispute', (req, res) => {
+    res.status(201).json({ dispute_id: actions.raiseDispute(id(req), body(req)) });
+  });
+  router.post('/disputes/:disputeId/resolve', (req, res) => {
+    actions.resolveDispute(String(req.params.disputeId ?? ''), body(req).outcome as never);
+    res.status(204).end();
   });
   router.post('/reset', (_req, res) => {
     actions.reset();

@@ -304,6 +304,10 @@ export function createSimulator(options?: SimulatorOptions): Simulator {
         cancelByService: simulator.cancelByService,
         failWithProviderError: simulator.failWithProviderError,
         completePayment: (paymentId, action) => completePayment(paymentId, action as CitizenAction),
+        declineNextAgreementPayment: simulator.declineNextAgreementPayment,
+        deactivateAgreement: simulator.deactivateAgreement,
+        raiseDispute: simulator.raiseDispute,
+        resolveDispute: simulator.resolveDispute,
         reset: simulator.reset,
       }),
     );
