@@ -252,7 +252,13 @@ describeWithServer('REDIS_URL', 'RedisStore against a real server', (url) => {
 
     it('ioredis, after the server is killed mid-run', async () => {
       const own = await startRedis();
-      const c = new Redis(own.url, { maxRetriesPerRequest: 1, retryStrategy: () => 50 });
+      const c = new Redis(own.url, {
+        maxRetriesPerRequest: 1,
+        connectTimeout: 300,
+        // A closed socket is otherwise given 2 s to close, outliving the test.
+        disconnectTimeout: 50,
+        retryStrategy: (times: number) => (times > 10 ? null : 50),
+      });
       c.on('error', () => undefined);
       const store = new RedisStore({ client: c, prefix, commandTimeoutMs: 500 });
       try {
