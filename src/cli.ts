@@ -2,6 +2,7 @@
 import type { CommandIo } from './simulator/command.js';
 import { runReportCommand } from './report/index.js';
 import { runSimulatorCommand } from './simulator/command.js';
+import { runWebhooksCommand } from './simulator/webhooks/command.js';
 
 interface CliCommand {
   readonly summary: string;
@@ -11,6 +12,10 @@ interface CliCommand {
 /** The `govuk-pay-express <command>` table. */
 const COMMANDS: Readonly<Record<string, CliCommand>> = {
   simulator: { summary: 'run the offline GOV.UK Pay simulator', run: runSimulatorCommand },
+  webhooks: {
+    summary: 'replay or trigger webhooks from a running simulator',
+    run: runWebhooksCommand,
+  },
   report: {
     summary: 'stream payments or refunds in a date range to stdout as CSV or JSON',
     // The report streams rows with backpressure, so it writes to the process streams directly.

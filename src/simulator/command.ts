@@ -2,6 +2,7 @@ import { TEST_CARDS } from './cards.js';
 import { generateTestApiKey } from './ids.js';
 import type { SimulatorOptions } from './options.js';
 import { createSimulator } from './simulator.js';
+import { generateWebhookSecret } from './webhooks/index.js';
 
 /** Where a CLI command writes, and what stops it; injectable so tests need no child process. */
 export interface CommandIo {
@@ -22,11 +23,18 @@ Options:
                     api_test_/api_live_ key
   --admin           serve the admin routes under /__simulator
   --no-rate-limit   switch off the 15 POSTs per second limit
+  --webhook-url URL send GOV.UK Pay's webhooks, signed, to URL, e.g.
+                    http://127.0.0.1:3000/pay/webhooks
+  --webhook-secret S
+                    their signing secret (default: a new webhook_test_
+                    secret, printed at start)
   --help            show this help`;
 
 interface ParsedArgs {
   readonly port: number;
   readonly options: SimulatorOptions;
+  /** The webhook secret was made up here, so it must be shown. */
+  readonly webhookSecretGenerated: boolean;
 }
 
 class UsageError extends Error {}
@@ -36,6 +44,8 @@ function parseArgs(args: readonly string[]): ParsedArgs | 'help' {
   const apiKeys: string[] = [];
   let admin = false;
   let rateLimit = true;
+  let webhookUrl: string | undefined;
+  let webhookSecret: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     const [name, inline] = arg.includes('=')
@@ -75,18 +85,47 @@ function parseArgs(args: readonly string[]): ParsedArgs | 'help' {
       case '--no-rate-limit':
         rateLimit = false;
         break;
+      case '--webhook-url':
+        webhookUrl = value();
+        break;
+      case '--webhook-secret':
+        webhookSecret = value();
+        break;
       default:
         throw new UsageError(`unknown option ${arg}`);
     }
   }
+  if (webhookSecret !== undefined && webhookUrl === undefined) {
+    throw new UsageError('--webhook-secret needs --webhook-url');
+  }
+  const secret = webhookSecret ?? generateWebhookSecret('test');
   return {
     port,
+    webhookSecretGenerated: webhookUrl !== undefined && webhookSecret === undefined,
     options: {
       ...(apiKeys.length > 0 ? { apiKeys } : {}),
       ...(admin ? { admin } : {}),
       ...(rateLimit ? {} : { rateLimit: false }),
+      ...(webhookUrl === undefined ? {} : { webhooks: [{ url: webhookUrl, secret }] }),
     },
   };
+}
+
+function webhookLines(parsed: ParsedArgs): string[] {
+  const endpoint = parsed.options.webhooks?.[0];
+  if (endpoint === undefined) return [];
+  return [
+    `  webhooks to:  ${endpoint.url}`,
+    ...(parsed.webhookSecretGenerated
+      ? [
+          `  secret:       ${endpoint.secret}`,
+          '                (generated: give it to your webhook receiver)',
+        ]
+      : ['  secret:       as given by --webhook-secret']),
+    ...(parsed.options.admin === true
+      ? []
+      : ['                (add --admin for `govuk-pay-express webhooks replay` and `trigger`)']),
+  ];
 }
 
 function untilSignal(): Promise<string> {
@@ -143,6 +182,7 @@ export async function runSimulatorCommand(args: readonly string[], io: CommandIo
         ? '                (any well-formed api_test_ or api_live_ key is accepted)'
         : `                (${parsed.options.apiKeys.length} key(s) accepted)`,
       ...(parsed.options.admin === true ? [`  admin routes: ${server.url}/__simulator`] : []),
+      ...webhookLines(parsed),
       '',
       'Test cards (any future expiry date, any 3-digit security code; 4 for American Express):',
       `  succeed:           ${TEST_CARDS.authorised.slice(0, 4).join(', ')}, …`,
