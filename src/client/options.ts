@@ -4,8 +4,8 @@ import {
   apiKeyOption,
   checkApiKeyTransport,
   functionOption,
-  invalidOption,
   loggerOption,
+  methodsOption,
   numberOption,
   optionPath,
   optionsObject,
@@ -137,20 +137,6 @@ const realSleep = (ms: number): Promise<void> =>
     setTimeout(resolve, ms);
   });
 
-function transportOption(value: unknown, path: string): PayTransport | undefined {
-  if (value === undefined) return undefined;
-  const candidate = value as { send?: unknown; close?: unknown } | null;
-  if (
-    typeof candidate !== 'object' ||
-    candidate === null ||
-    typeof candidate.send !== 'function' ||
-    (candidate.close !== undefined && typeof candidate.close !== 'function')
-  ) {
-    invalidOption(path, 'must be an object with a send(request) method (and optionally close())');
-  }
-  return value as PayTransport;
-}
-
 /**
  * Resolves the options shared by every key: the API origin, timeout, retries, logger, clock and
  * transport. `where` prefixes each option in messages: `PayClient`, or `''` for a factory whose
@@ -193,7 +179,12 @@ export function resolvePayConnection(
       'a () => number in [0, 1); leave it out to use Math.random',
       Math.random,
     ),
-    transport: transportOption(options.transport, optionPath(where, 'transport')),
+    transport: methodsOption<PayTransport>(options.transport, optionPath(where, 'transport'), {
+      required: ['send'],
+      optional: ['close'],
+      describe: 'a transport with send(request) (and optionally close())',
+      hint: 'leave it out to use the built-in axios transport',
+    }),
   };
 }
 

@@ -223,3 +223,40 @@ export function listOption<T>(
   }
   return value.map((item: unknown, index) => readItem(item, optionPath(path, index)));
 }
+
+export interface MethodsRule {
+  /** Methods the object must have. */
+  required: readonly string[];
+  /** Methods it may have; when present they must be functions. */
+  optional?: readonly string[];
+  /** What the object is, for the message: `a PaymentStore`, `a transport`. */
+  describe: string;
+  /** What to do instead, e.g. 'leave store out to use a MemoryStore'. */
+  hint?: string;
+}
+
+/**
+ * An object (or function) with the named methods: a store, a transport, a client. The message
+ * lists every method missing, so one fix covers them all.
+ */
+export function methodsOption<T>(value: unknown, path: string, rule: MethodsRule): T | undefined {
+  if (value === undefined) return undefined;
+  const holder =
+    (typeof value === 'object' || typeof value === 'function') && value !== null
+      ? (value as Record<string, unknown>)
+      : undefined;
+  const missing = rule.required.filter((name) => typeof holder?.[name] !== 'function');
+  const wrong = (rule.optional ?? []).filter(
+    (name) =>
+      holder !== undefined && holder[name] !== undefined && typeof holder[name] !== 'function',
+  );
+  if (missing.length > 0 || wrong.length > 0) {
+    const problems = [
+      ...(missing.length > 0 ? [`it lacks ${missing.join(', ')}`] : []),
+      ...(wrong.length > 0 ? [`${wrong.join(', ')} must be a function`] : []),
+    ].join(' and ');
+    const hint = rule.hint === undefined ? '' : `; ${rule.hint}`;
+    invalidOption(path, `must be ${rule.describe}: ${problems}${hint}`);
+  }
+  return value as T;
+}

@@ -6,6 +6,7 @@ import {
   functionOption,
   listOption,
   loggerOption,
+  methodsOption,
   numberOption,
   optionPath,
   requireOption,
@@ -190,5 +191,33 @@ describe('secretOption and listOption', () => {
       );
       expect(error.message).not.toContain(SECRET);
     }
+  });
+});
+
+describe('methodsOption', () => {
+  const rule = {
+    required: ['savePending', 'claim'],
+    optional: ['close'],
+    describe: 'a PaymentStore',
+    hint: 'leave store out to use a MemoryStore',
+  };
+
+  it('takes an object or class instance with the methods', () => {
+    class Store {
+      savePending(): void {}
+      claim(): void {}
+    }
+    const store = new Store();
+    expect(methodsOption(store, 'store', rule)).toBe(store);
+    expect(methodsOption(undefined, 'store', rule)).toBeUndefined();
+  });
+
+  it('lists every missing method, and an optional one that is not a function', () => {
+    expect(thrown(() => methodsOption({ claim() {}, close: 5 }, 'store', rule)).message).toBe(
+      'govuk-pay-express: store must be a PaymentStore: it lacks savePending and close must be a function; leave store out to use a MemoryStore',
+    );
+    expect(thrown(() => methodsOption('redis://x', 'store', rule)).message).toContain(
+      'it lacks savePending, claim',
+    );
   });
 });
