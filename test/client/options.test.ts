@@ -90,8 +90,10 @@ describe('resolvePayApiKey', () => {
 
 describe('resolvePayClientOptions', () => {
   it('suggests the option a typo meant', () => {
-    expect(thrown(() => resolvePayClientOptions({ apiKey: API_KEY, maxRetry: 1 })).message).toMatch(
-      /^govuk-pay-express: PayClient\.maxRetry is not an option\. Did you mean PayClient\.maxRetries\?/,
+    expect(
+      thrown(() => resolvePayClientOptions({ apiKey: API_KEY, maxRetires: 1 })).message,
+    ).toMatch(
+      /^govuk-pay-express: PayClient\.maxRetires is not an option\. Did you mean PayClient\.maxRetries\?/,
     );
   });
 
