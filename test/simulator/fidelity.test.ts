@@ -1,4 +1,5 @@
 import type { Payment } from '../../src/client/types';
+import { generateTestApiKey } from '../../src/simulator';
 import { describeWithShared, loadFixtures } from '../helpers/shared';
 import type { Harness } from './helpers';
 import { paymentRequest, recorded, startSimulator } from './helpers';
@@ -9,6 +10,9 @@ import { createSpecChecker } from './spec';
  * against the response schemas of GOV.UK Pay's OpenAPI file (wire exceptions in ./spec.ts), and
  * the official docs examples' field sets compared with the simulator's for the same resource.
  */
+
+/** The key of the plain account, which most of these tests use through the harness. */
+const h0Key = generateTestApiKey();
 
 /** Dotted paths of every key, arrays read through their first element. */
 function keyPaths(value: unknown, prefix = ''): string[] {
@@ -36,9 +40,23 @@ function difference(
 describeWithShared('simulator fidelity', () => {
   let h: Harness;
   let fixtures: Record<string, unknown>;
+  /** An account with every feature on, for agreements, MOTO, fees and surcharges. */
+  const fullKey = generateTestApiKey();
   beforeAll(async () => {
     fixtures = loadFixtures();
-    h = await startSimulator({ rateLimit: false });
+    h = await startSimulator({
+      rateLimit: false,
+      accounts: [
+        { keys: [h0Key] },
+        {
+          keys: [fullKey],
+          moto: true,
+          motoApi: true,
+          fees: true,
+          corporateSurcharge: { credit: 250, debit: 50 },
+        },
+      ],
+    });
   });
   afterAll(() => h.close());
 
@@ -150,6 +168,99 @@ describeWithShared('simulator fidelity', () => {
       await h.get('/v1/refunds?page=9');
       await h.get('/v1/disputes');
       await h.get('/v1/disputes?page=x');
+      await h.get('/v1/disputes?page=9');
+      // Agreements, on the account with every feature.
+      const as = { key: fullKey };
+      const agreement = (
+        await h.post(
+          '/v1/agreements',
+          { reference: 'A', description: 'D', user_identifier: 'u' },
+          as,
+        )
+      ).body;
+      await h.post('/v1/agreements', { reference: 'A' }, as);
+      await h.post('/v1/agreements', { reference: 'A', description: 'd'.repeat(256) }, as);
+      await h.get(`/v1/agreements/${agreement.agreement_id}`, as);
+      await h.get(`/v1/agreements/${x}`, as);
+      const setUp = (
+        await h.post(
+          '/v1/payments',
+          paymentRequest({ set_up_agreement: agreement.agreement_id }),
+          as,
+        )
+      ).body;
+      h.sim.completePayment(setUp.payment_id, { card: '4111111111111111' });
+      await h.get(`/v1/agreements/${agreement.agreement_id}`, as);
+      const recurring = {
+        amount: 500,
+        reference: 'R',
+        description: 'D',
+        authorisation_mode: 'agreement',
+        agreement_id: agreement.agreement_id,
+      };
+      const taken = (
+        await h.post('/v1/payments', recurring, { ...as, headers: { 'idempotency-key': 'f-1' } })
+      ).body;
+      await h.post('/v1/payments', recurring, { ...as, headers: { 'idempotency-key': 'f-1' } });
+      await h.post(
+        '/v1/payments',
+        { ...recurring, amount: 1 },
+        { ...as, headers: { 'idempotency-key': 'f-1' } },
+      );
+      await h.get(`/v1/payments/${taken.payment_id}`, as);
+      h.sim.declineNextAgreementPayment(agreement.agreement_id);
+      const retry = (await h.post('/v1/payments', recurring, as)).body;
+      h.sim.clock.advance(5000);
+      await h.get(`/v1/payments/${retry.payment_id}`, as);
+      await h.get(`/v1/payments/${retry.payment_id}/events`, as);
+      await h.get(`/v1/payments?agreement_id=${agreement.agreement_id}`, as);
+      await h.get('/v1/agreements', as);
+      await h.get('/v1/agreements?status=nope', as);
+      await h.get('/v1/agreements?page=9', as);
+      await h.post(`/v1/agreements/${agreement.agreement_id}/cancel`, undefined, as);
+      await h.post(`/v1/agreements/${agreement.agreement_id}/cancel`, undefined, as);
+      await h.post(`/v1/agreements/${x}/cancel`, undefined, as);
+      await h.get(`/v1/agreements/${agreement.agreement_id}`, as);
+      // MOTO: moto_api and /v1/auth in each answer.
+      const moto = async (): Promise<string> =>
+        (
+          await h.post(
+            '/v1/payments',
+            paymentRequest({ authorisation_mode: 'moto_api', return_url: undefined }),
+            as,
+          )
+        ).body._links.auth_url_post.params.one_time_token;
+      const card = {
+        card_number: '4444333322221111',
+        cvc: '123',
+        expiry_date: '12/35',
+        cardholder_name: 'A',
+      };
+      const token = await moto();
+      await h.post('/v1/auth', { ...card, one_time_token: token }, { key: null });
+      await h.post('/v1/auth', { ...card, one_time_token: token }, { key: null });
+      await h.post(
+        '/v1/auth',
+        { ...card, one_time_token: await moto(), card_number: '4000000000000002' },
+        { key: null },
+      );
+      await h.post(
+        '/v1/auth',
+        { ...card, one_time_token: await moto(), card_number: '4000000000000119' },
+        { key: null },
+      );
+      await h.post('/v1/auth', { ...card, one_time_token: token, cvc: 'x' }, { key: null });
+      // A surcharged, fee-bearing, disputed payment.
+      const corporate = (await h.post('/v1/payments', paymentRequest(), as)).body;
+      h.sim.completePayment(corporate.payment_id, { card: '4111111111111111' });
+      await h.get(`/v1/payments/${corporate.payment_id}`, as);
+      const wallet = (await h.post('/v1/payments', paymentRequest(), as)).body;
+      h.sim.completePayment(wallet.payment_id, { card: '4444333322221111', wallet: 'Apple Pay' });
+      await h.get(`/v1/payments/${wallet.payment_id}`, as);
+      const lost = h.sim.raiseDispute(corporate.payment_id);
+      h.sim.raiseDispute(wallet.payment_id);
+      h.sim.resolveDispute(lost, 'lost');
+      await h.get('/v1/disputes', as);
       // Rate limit and injected server errors.
       const limited = await startSimulator({ rateLimit: { postsPerSecond: 1 } });
       try {
@@ -205,6 +316,23 @@ describeWithShared('simulator fidelity', () => {
           'GET /v1/refunds 503',
           'GET /v1/disputes 200',
           'GET /v1/disputes 422',
+          'GET /v1/disputes 404',
+          'POST /v1/payments 200',
+          'POST /v1/payments 409',
+          'POST /v1/agreements 201',
+          'POST /v1/agreements 400',
+          'POST /v1/agreements 422',
+          'GET /v1/agreements/{id} 200',
+          'GET /v1/agreements/{id} 404',
+          'GET /v1/agreements 200',
+          'GET /v1/agreements 422',
+          'GET /v1/agreements 404',
+          'POST /v1/agreements/{id}/cancel 400',
+          'POST /v1/agreements/{id}/cancel 404',
+          'POST /v1/auth 400',
+          'POST /v1/auth 402',
+          'POST /v1/auth 422',
+          'POST /v1/auth 500',
         ].sort(),
       );
       const statuses = new Set(
@@ -216,6 +344,7 @@ describeWithShared('simulator fidelity', () => {
         'created',
         'error',
         'failed',
+        'submitted',
         'success',
       ]);
       const checker = createSpecChecker();
@@ -249,38 +378,36 @@ describeWithShared('simulator fidelity', () => {
       });
     });
 
-    it('get-payment-success-200: the same fields, less those sandbox test accounts never have', async () => {
-      const p = await h.createPayment({
-        email: 'sherlock.holmes@example.com',
-        metadata: { ledger_code: 'AB100', internal_reference_number: 200 },
-        prefilled_cardholder_details: {
-          cardholder_name: 'Sherlock Holmes',
-          billing_address: {
-            line1: '221 Baker Street',
-            line2: 'Flat b',
-            postcode: 'NW1 6XE',
-            city: 'London',
-            country: 'GB',
+    it('get-payment-success-200: the same fields, less 3-D Secure and settlement (Stripe only)', async () => {
+      // The account with fees and a corporate surcharge, paid with a corporate debit card.
+      const p = await h.createPayment(
+        {
+          email: 'sherlock.holmes@example.com',
+          metadata: { ledger_code: 'AB100', internal_reference_number: 200 },
+          prefilled_cardholder_details: {
+            cardholder_name: 'Sherlock Holmes',
+            billing_address: {
+              line1: '221 Baker Street',
+              line2: 'Flat b',
+              postcode: 'NW1 6XE',
+              city: 'London',
+              country: 'GB',
+            },
           },
         },
-      });
-      h.sim.completePayment(p.payment_id, { card: '4000056655665556' });
-      await h.post(`/v1/payments/${p.payment_id}/refunds`, { amount: 500 });
-      const got = (await h.get(`/v1/payments/${p.payment_id}`)).body;
+        fullKey,
+      );
+      h.sim.completePayment(p.payment_id, { card: '4988080000000000' });
+      await h.post(`/v1/payments/${p.payment_id}/refunds`, { amount: 500 }, { key: fullKey });
+      const got = (await h.get(`/v1/payments/${p.payment_id}`, { key: fullKey })).body;
       expect(difference(fixture('get-payment-success-200.docs.json'), got)).toEqual({
         onlyInFixture: [
           // 3-D Secure only: the sandbox never does 3DS (FACTS.md §15).
           'authorisation_summary',
           'authorisation_summary.three_d_secure',
           'authorisation_summary.three_d_secure.required',
-          // Corporate card surcharges are not simulated.
-          'corporate_card_surcharge',
-          // Stripe live accounts only; absent with test keys (FACTS.md §4).
-          'fee',
-          'net_amount',
           // Stripe only (FACTS.md §4).
           'settlement_summary.settled_date',
-          'total_amount',
         ],
         // Deprecated but still sent by publicapi (CardPayment.getCardBrand).
         onlyInSimulator: ['card_brand'],
@@ -331,15 +458,66 @@ describeWithShared('simulator fidelity', () => {
       expect(res.body).toEqual(fixture('error-P0102.docs.json'));
     });
 
-    it('not simulated: agreements, the MOTO card API and webhooks', () => {
-      // Recurring payments, POST /v1/auth and webhook delivery are outside the simulator's scope.
-      for (const name of [
-        'get-agreement-200.docs.json',
-        'moto-auth-error-P0010-402.docs.json',
-        'webhook-card_payment_captured.docs.json',
-      ]) {
-        expect(fixture(name)).toBeDefined();
-      }
+    it('get-agreement-200: the same fields, plus when the card was saved', async () => {
+      const as = { key: fullKey };
+      const created = (
+        await h.post(
+          '/v1/agreements',
+          { reference: 'CT-22-23-0001', description: 'Council tax' },
+          as,
+        )
+      ).body;
+      const p = await h.createPayment(
+        {
+          set_up_agreement: created.agreement_id,
+          prefilled_cardholder_details: {
+            cardholder_name: 'Sherlock Holmes',
+            billing_address: {
+              line1: '221 Baker Street',
+              line2: 'Flat b',
+              postcode: 'NW1 6XE',
+              city: 'London',
+              country: 'GB',
+            },
+          },
+        },
+        fullKey,
+      );
+      h.sim.completePayment(p.payment_id, { card: '4000056655665556' });
+      const got = (await h.get(`/v1/agreements/${created.agreement_id}`, as)).body;
+      expect(difference(fixture('get-agreement-200.docs.json'), got)).toEqual({
+        onlyInFixture: [],
+        // The example predates it: GOV.UK Pay records when the card was saved.
+        onlyInSimulator: ['payment_instrument.created_date'],
+      });
+    });
+
+    it('moto-auth-error-P0010-402: the very same body for a declined card', async () => {
+      const as = { key: fullKey };
+      const p = (
+        await h.post(
+          '/v1/payments',
+          paymentRequest({ authorisation_mode: 'moto_api', return_url: undefined }),
+          as,
+        )
+      ).body;
+      const res = await h.post(
+        '/v1/auth',
+        {
+          one_time_token: p._links.auth_url_post.params.one_time_token,
+          card_number: '4000000000000002',
+          cvc: '123',
+          expiry_date: '12/35',
+          cardholder_name: 'A',
+        },
+        { key: null },
+      );
+      expect(res.status).toBe(402);
+      expect(res.body).toEqual(fixture('moto-auth-error-P0010-402.docs.json'));
+    });
+
+    it('webhook-card_payment_captured: compared in test/simulator/webhooks', () => {
+      expect(fixture('webhook-card_payment_captured.docs.json')).toBeDefined();
     });
   });
 });

@@ -66,7 +66,8 @@ export function paymentRequest(overrides: Record<string, unknown> = {}): Record<
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Harness> {
   const sim = createSimulator(options);
   const server = await sim.listen();
-  const key = generateTestApiKey();
+  // The harness calls with the first configured key, else with a fresh one.
+  const key = options.accounts?.[0]?.keys[0] ?? options.apiKeys?.[0] ?? generateTestApiKey();
   const http = axios.create({
     baseURL: server.url,
     validateStatus: () => true,
