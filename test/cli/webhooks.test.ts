@@ -174,6 +174,16 @@ describe('govuk-pay-express simulator --webhook-url', () => {
     expect(triggered?.signatureValid).toBe(true);
   });
 
+  it('webhooks deliveries lists every attempt, with message ids to replay', async () => {
+    const result = await cli(['webhooks', 'deliveries', '--simulator', simulator.url]);
+    expect(result.code).toBe(0);
+    const firstId = receiver.received[0]?.json.webhook_message_id as string;
+    expect(result.stdout).toMatch(
+      new RegExp(`^\\S+Z  card_payment_\\w+ +${firstId}  attempt 1  200$`, 'm'),
+    );
+    expect(result.stdout).toContain('(redelivery)');
+  });
+
   it('exits 1 for an unknown message or payment', async () => {
     const replay = await cli([
       'webhooks',

@@ -8,15 +8,17 @@ import type { WebhookDelivery } from './sender.js';
 export const DEFAULT_SIMULATOR_URL = 'http://127.0.0.1:4567';
 
 export const WEBHOOKS_USAGE = `Usage:
+  govuk-pay-express webhooks deliveries [--simulator URL]
   govuk-pay-express webhooks replay --message ID [--simulator URL]
   govuk-pay-express webhooks trigger EVENT --payment ID [--simulator URL]
 
 Drives a running simulator (started with --webhook-url and --admin):
-  replay    sends one webhook message again, as it was first sent
-  trigger   sends EVENT for a payment as it is now, to every webhook URL that
-            takes it; EVENT is one of
-            ${WEBHOOK_EVENT_TYPES.join(',\n            ')}
-            (or its last word: succeeded, captured, refunded, failed, expired)
+  deliveries  lists every attempt: time, event, message id, attempt, answer
+  replay      sends one webhook message again, as it was first sent
+  trigger     sends EVENT for a payment as it is now, to every webhook URL
+              that takes it; EVENT is one of
+              ${WEBHOOK_EVENT_TYPES.join(',\n              ')}
+              (or its last word: succeeded, captured, refunded, failed, expired)
 
 Options:
   --simulator URL   the simulator (default ${DEFAULT_SIMULATOR_URL})
@@ -24,7 +26,8 @@ Options:
   --payment ID      a payment_id
   --help            show this help
 
-Exits 0 once the receiver answered 2xx, 1 if it did not, 2 for a usage mistake.`;
+replay and trigger exit 0 once the receiver answered 2xx, 1 if it did not;
+every command exits 2 for a usage mistake.`;
 
 class UsageError extends Error {}
 
@@ -32,7 +35,7 @@ class UsageError extends Error {}
 class SimulatorError extends Error {}
 
 interface Parsed {
-  readonly action: 'replay' | 'trigger';
+  readonly action: 'deliveries' | 'replay' | 'trigger';
   readonly simulator: URL;
   readonly messageId?: string;
   readonly eventType?: WebhookEventType;
@@ -52,7 +55,7 @@ function parseArgs(args: readonly string[]): Parsed | 'help' {
   if (action === undefined || action === '--help' || action === '-h' || action === 'help') {
     return 'help';
   }
-  if (action !== 'replay' && action !== 'trigger') {
+  if (action !== 'deliveries' && action !== 'replay' && action !== 'trigger') {
     throw new UsageError(`unknown subcommand ${JSON.stringify(action)}`);
   }
   let simulator = DEFAULT_SIMULATOR_URL;
@@ -95,6 +98,12 @@ function parseArgs(args: readonly string[]): Parsed | 'help' {
     url = new URL(simulator);
   } catch {
     throw new UsageError(`--simulator must be a URL such as ${DEFAULT_SIMULATOR_URL}`);
+  }
+  if (action === 'deliveries') {
+    if (messageId !== undefined || paymentId !== undefined) {
+      throw new UsageError('deliveries takes only --simulator');
+    }
+    return { action, simulator: url };
   }
   if (action === 'replay') {
     if (messageId === undefined) throw new UsageError('replay needs --message ID');
@@ -171,12 +180,36 @@ export async function runWebhooksCommand(args: readonly string[], io: CommandIo)
     return 0;
   }
   try {
-    return parsed.action === 'replay' ? await replay(parsed, io) : await trigger(parsed, io);
+    switch (parsed.action) {
+      case 'deliveries':
+        return await listDeliveries(parsed, io);
+      case 'replay':
+        return await replay(parsed, io);
+      case 'trigger':
+        return await trigger(parsed, io);
+      default: {
+        const unknown: never = parsed.action;
+        throw new Error(`unknown action ${String(unknown)}`);
+      }
+    }
   } catch (error) {
     if (!(error instanceof SimulatorError)) throw error;
     io.err(`govuk-pay-express webhooks: ${error.message}`);
     return 1;
   }
+}
+
+async function listDeliveries(parsed: Parsed, io: CommandIo): Promise<number> {
+  const { json } = await callAdmin(parsed.simulator, 'GET', '/deliveries');
+  const deliveries = (json.deliveries as WebhookDelivery[] | undefined) ?? [];
+  if (deliveries.length === 0) io.out('No webhook deliveries yet.');
+  for (const d of deliveries) {
+    const answer = d.status !== undefined ? String(d.status) : (d.error ?? d.result);
+    io.out(
+      `${d.at}  ${d.eventType.padEnd(22)}  ${d.messageId}  attempt ${d.attempt}${d.kind === 'scheduled' ? '' : ` (${d.kind})`}  ${answer}`,
+    );
+  }
+  return 0;
 }
 
 async function replay(parsed: Parsed, io: CommandIo): Promise<number> {
