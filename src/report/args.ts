@@ -1,5 +1,5 @@
 import { SEARCHABLE_PAYMENT_STATES } from '../client/types.js';
-import type { SearchablePaymentState } from '../client/types.js';
+import type { DisputeStatus, SearchablePaymentState } from '../client/types.js';
 import { parseReportDate, ReportDateError, toPayDate } from './dates.js';
 
 export const SEARCHABLE_STATES = SEARCHABLE_PAYMENT_STATES;
@@ -12,9 +12,13 @@ export interface ReportArgs {
   /** GOV.UK Pay `to_date`, exclusive. */
   toDate: string;
   state?: SearchablePaymentState;
+  /** With `disputes`: only disputes in this status. */
+  disputeStatus?: DisputeStatus;
   reference?: string;
   format: ReportFormat;
   refunds: boolean;
+  /** Report disputes instead of payments. */
+  disputes: boolean;
   pageSize: number;
 }
 
@@ -22,7 +26,8 @@ export type ParsedArgs = { help: true } | { help: false; args: ReportArgs };
 
 export const REPORT_USAGE = `Usage: govuk-pay-express report --from DATE --to DATE [options]
 
-Streams every GOV.UK Pay payment (or refund) created in a date range to stdout, across all pages.
+Streams every GOV.UK Pay payment (or refund, or dispute) created in a date range to stdout,
+across all pages.
 
 Options:
   --from DATE          start of the range, inclusive: YYYY-MM-DD (UTC midnight)
@@ -30,9 +35,11 @@ Options:
   --to DATE            end of the range: YYYY-MM-DD includes that whole UTC day;
                        a timestamp is exclusive
   --state STATE        payments in one state: created, started, submitted, success,
-                       failed, cancelled or error (not with --refunds)
-  --reference REF      payments with this reference, case-insensitive (not with --refunds)
+                       failed, cancelled or error; with --disputes: needs_response,
+                       under_review, won or lost (not with --refunds)
+  --reference REF      payments with this reference, case-insensitive (payments only)
   --refunds            report refunds instead of payments
+  --disputes           report disputes (chargebacks) instead of payments
   --format csv|json    csv (default), or json: one JSON array, written as it streams
   --page-size N        results per GOV.UK Pay page, 1 to 500 (default 500)
   -h, --help           show this help
@@ -44,8 +51,10 @@ Environment:
 
 Payment columns: payment_id, reference, description, amount_pence, fee_pence,
   net_amount_pence, state, created_date, captured_date, settled_date, card_brand,
-  refunded_amount_pence
+  refunded_amount_pence, total_amount_pence (amount plus any corporate card surcharge)
 Refund columns: refund_id, payment_id, amount_pence, status, created_date, settled_date
+Dispute columns: dispute_id, payment_id, amount_pence, fee_pence, net_amount_pence, status,
+  reason, created_date, evidence_due_date, settled_date
 Amounts are whole pence. CSV cells that a spreadsheet would run as a formula are prefixed with '.
 
 Exit status: 0 done, 1 GOV.UK Pay failed or refused, 2 wrong usage.
@@ -63,7 +72,8 @@ const VALUE_FLAGS = new Set([
   '--format',
   '--page-size',
 ]);
-const BOOLEAN_FLAGS = new Set(['--refunds', '--help', '-h']);
+const BOOLEAN_FLAGS = new Set(['--refunds', '--disputes', '--help', '-h']);
+const DISPUTE_STATES = ['needs_response', 'under_review', 'won', 'lost'];
 
 /** Parses the arguments after `report`. Throws `ReportUsageError` with a message for the user. */
 export function parseReportArgs(argv: readonly string[]): ParsedArgs {
@@ -120,14 +130,32 @@ export function parseReportArgs(argv: readonly string[]): ParsedArgs {
   }
 
   const refunds = switches.has('--refunds');
+  const disputes = switches.has('--disputes');
   const state = values.get('--state');
   const reference = values.get('--reference');
+  if (refunds && disputes) {
+    throw new ReportUsageError('--refunds and --disputes are separate reports; give one of them');
+  }
   if (refunds && (state !== undefined || reference !== undefined)) {
     throw new ReportUsageError(
       'GOV.UK Pay cannot search refunds by --state or --reference; drop them or the --refunds flag',
     );
   }
-  if (state !== undefined && !(SEARCHABLE_STATES as readonly string[]).includes(state)) {
+  if (disputes && reference !== undefined) {
+    throw new ReportUsageError(
+      'GOV.UK Pay cannot search disputes by --reference; drop it or the --disputes flag',
+    );
+  }
+  if (disputes && state !== undefined && !DISPUTE_STATES.includes(state)) {
+    throw new ReportUsageError(
+      `with --disputes, --state must be one of ${DISPUTE_STATES.join(', ')}`,
+    );
+  }
+  if (
+    !disputes &&
+    state !== undefined &&
+    !(SEARCHABLE_STATES as readonly string[]).includes(state)
+  ) {
     throw new ReportUsageError(
       `--state must be one of ${SEARCHABLE_STATES.join(', ')}` +
         (state === 'capturable' ? ' (GOV.UK Pay refuses to search for capturable)' : ''),
@@ -152,10 +180,12 @@ export function parseReportArgs(argv: readonly string[]): ParsedArgs {
     args: {
       fromDate: toPayDate(fromMs, 'from'),
       toDate: toPayDate(toMs, 'to'),
-      ...(state === undefined ? {} : { state: state as SearchablePaymentState }),
+      ...(state === undefined || disputes ? {} : { state: state as SearchablePaymentState }),
+      ...(state === undefined || !disputes ? {} : { disputeStatus: state as DisputeStatus }),
       ...(reference === undefined ? {} : { reference }),
       format,
       refunds,
+      disputes,
       pageSize,
     },
   };

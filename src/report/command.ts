@@ -2,8 +2,10 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { PayClient } from '../client/pay-client.js';
 import type {
+  Dispute,
   PaymentSearchResult,
   RefundSearchResult,
+  SearchDisputesQuery,
   SearchPaymentsQuery,
   SearchRefundsQuery,
 } from '../client/types.js';
@@ -11,7 +13,7 @@ import { PayConfigError } from '../config-error.js';
 import { parseReportArgs, REPORT_USAGE, ReportUsageError } from './args.js';
 import type { ReportArgs } from './args.js';
 import { csvRow } from './csv.js';
-import { PAYMENT_COLUMNS, REFUND_COLUMNS } from './rows.js';
+import { DISPUTE_COLUMNS, PAYMENT_COLUMNS, REFUND_COLUMNS } from './rows.js';
 import type { ReportColumns, ReportValue } from './rows.js';
 
 export interface ReportIO {
@@ -45,7 +47,7 @@ const realSleep = (ms: number): Promise<void> =>
   });
 
 /**
- * `govuk-pay-express report …`: streams matching payments or refunds to `io.stdout` as CSV or a
+ * `govuk-pay-express report …`: streams matching payments, refunds or disputes to `io.stdout` as CSV or a
  * JSON array, page by page, never holding more than one page. Returns the exit status.
  */
 export async function runReportCommand(argv: readonly string[], io: ReportIO): Promise<number> {
@@ -91,7 +93,22 @@ export async function runReportCommand(argv: readonly string[], io: ReportIO): P
 
   const writer = new ReportWriter(io, args.format);
   try {
-    if (args.refunds) {
+    if (args.disputes) {
+      const query: SearchDisputesQuery = {
+        from_date: args.fromDate,
+        to_date: args.toDate,
+        ...(args.disputeStatus === undefined ? {} : { status: args.disputeStatus }),
+      };
+      await writer.write(
+        DISPUTE_COLUMNS,
+        resumable<Dispute>(
+          (page) => disputesFrom(client, { ...query, display_size: args.pageSize }, page),
+          args.pageSize,
+          io,
+          sleep,
+        ),
+      );
+    } else if (args.refunds) {
       const query: SearchRefundsQuery = { from_date: args.fromDate, to_date: args.toDate };
       await writer.write(
         REFUND_COLUMNS,
@@ -127,6 +144,22 @@ export async function runReportCommand(argv: readonly string[], io: ReportIO): P
   }
   writer.endProgress();
   return EXIT_OK;
+}
+
+/**
+ * Every dispute from `page` on. The client pages payments and refunds itself; disputes page
+ * under `links`, so this follows their total instead.
+ */
+async function* disputesFrom(
+  client: PayClient,
+  query: SearchDisputesQuery & { display_size: number },
+  page: number,
+): AsyncGenerator<Dispute> {
+  for (let current = page; ; current += 1) {
+    const result = await client.searchDisputes({ ...query, page: current });
+    yield* result.results;
+    if (result.results.length === 0 || current * query.display_size >= result.total) return;
+  }
 }
 
 /**

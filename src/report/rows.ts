@@ -1,4 +1,4 @@
-import type { PaymentSearchResult, RefundSearchResult } from '../client/types.js';
+import type { Dispute, PaymentSearchResult, RefundSearchResult } from '../client/types.js';
 
 /** A report cell: text, whole pence, or empty (`null`) where GOV.UK Pay gave no value. */
 export type ReportValue = string | number | null;
@@ -11,7 +11,8 @@ export interface ReportColumns<T> {
 /**
  * The columns a finance team reconciles on. Amounts are whole pence, as GOV.UK Pay gives them.
  * `fee` and `net_amount` exist only for Stripe live accounts; `settled_date` only for Stripe;
- * `captured_date` is there for accounts on other providers.
+ * `captured_date` is there for accounts on other providers. `total_amount_pence` is what was
+ * paid: `total_amount` where a corporate card surcharge applied, else the amount.
  */
 export const PAYMENT_COLUMNS: ReportColumns<PaymentSearchResult> = {
   header: [
@@ -27,6 +28,7 @@ export const PAYMENT_COLUMNS: ReportColumns<PaymentSearchResult> = {
     'settled_date',
     'card_brand',
     'refunded_amount_pence',
+    'total_amount_pence',
   ],
   row: (p) => [
     p.payment_id,
@@ -41,6 +43,36 @@ export const PAYMENT_COLUMNS: ReportColumns<PaymentSearchResult> = {
     p.settlement_summary?.settled_date ?? null,
     p.card_details?.card_brand ?? p.card_brand ?? null,
     p.refund_summary?.amount_submitted ?? null,
+    // What the citizen paid: the amount plus any corporate card surcharge.
+    p.total_amount ?? p.amount,
+  ],
+};
+
+/** Disputes (chargebacks). A lost dispute's `net_amount` is negative: what the PSP takes back. */
+export const DISPUTE_COLUMNS: ReportColumns<Dispute> = {
+  header: [
+    'dispute_id',
+    'payment_id',
+    'amount_pence',
+    'fee_pence',
+    'net_amount_pence',
+    'status',
+    'reason',
+    'created_date',
+    'evidence_due_date',
+    'settled_date',
+  ],
+  row: (d) => [
+    d.dispute_id,
+    d.payment_id,
+    d.amount,
+    d.fee ?? null,
+    d.net_amount ?? null,
+    d.status,
+    d.reason,
+    d.created_date,
+    d.evidence_due_date,
+    d.settlement_summary?.settled_date ?? null,
   ],
 };
 

@@ -15,6 +15,7 @@ describe('parseReportArgs', () => {
       toDate: '2024-04-01T00:00:00Z',
       format: 'csv',
       refunds: false,
+      disputes: false,
       pageSize: 500,
     });
   });
@@ -40,9 +41,15 @@ describe('parseReportArgs', () => {
       reference: 'LIC-9',
       format: 'json',
       refunds: false,
+      disputes: false,
       pageSize: 20,
     });
     expect(args([...RANGE, '--refunds'])).toMatchObject({ refunds: true });
+    expect(args([...RANGE, '--disputes', '--state', 'lost'])).toMatchObject({
+      disputes: true,
+      disputeStatus: 'lost',
+    });
+    expect(args([...RANGE, '--disputes'])).not.toHaveProperty('state');
   });
 
   it('answers --help and -h with help', () => {
@@ -77,6 +84,9 @@ describe('parseReportArgs', () => {
     [[...RANGE, 'extra'], /unexpected argument "extra"/],
     [['--from', '--to', '2024-03-01'], /--from needs a value/],
     [[...RANGE, '--refunds=yes'], /--refunds takes no value/],
+    [[...RANGE, '--refunds', '--disputes'], /separate reports/],
+    [[...RANGE, '--disputes', '--reference', 'R'], /cannot search disputes by --reference/],
+    [[...RANGE, '--disputes', '--state', 'success'], /with --disputes, --state must be one of/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseReportArgs(argv)).toThrow(ReportUsageError);
     expect(() => parseReportArgs(argv)).toThrow(message);

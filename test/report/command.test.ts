@@ -46,10 +46,18 @@ async function create(i: number, description = `Parking permit ${i}`): Promise<P
   });
 }
 
+/** Disputes raised on payments in the range; the second one lost. */
+let disputeIds: string[];
+const otherKey = generateTestApiKey();
+
 beforeAll(async () => {
-  simulator = createSimulator({ startTime: START, rateLimit: false });
-  running = await simulator.listen();
   apiKey = generateTestApiKey();
+  simulator = createSimulator({
+    startTime: START,
+    rateLimit: false,
+    accounts: [{ keys: [apiKey], corporateSurcharge: { credit: 150 } }, { keys: [otherKey] }],
+  });
+  running = await simulator.listen();
   client = new PayClient({ apiKey, apiBaseUrl: running.url });
 
   // 1 March: before the range.
@@ -67,8 +75,11 @@ beforeAll(async () => {
   for (let i = 0; i < 23; i += 1) {
     const payment = await create(i, awkward[i] ?? `Parking permit ${i}`);
     inRange.push(payment);
-    // Some paid (with a card brand), some declined, the rest left to expire.
-    if (i % 3 === 0) {
+    // Some paid (with a card brand), one by a surcharged corporate card, some declined, the
+    // rest left to expire.
+    if (i === 12) {
+      simulator.completePayment(payment.payment_id, { card: '4111111111111111' });
+    } else if (i % 3 === 0) {
       simulator.completePayment(payment.payment_id, { card: TEST_CARDS.authorised[0] as string });
     } else if (i % 5 === 1) {
       simulator.completePayment(payment.payment_id, { card: TEST_CARDS.declined[0] as string });
@@ -82,11 +93,13 @@ beforeAll(async () => {
       refund_amount_available: refundable(paid),
     });
   }
+  disputeIds = [6, 15].map((i) => simulator.raiseDispute((inRange[i] as Payment).payment_id));
+  simulator.resolveDispute(disputeIds[1] as string, 'lost');
   // 4 March: after the range (--to 2024-03-03 includes the whole of 3 March).
   simulator.clock.advance(2 * DAY);
   for (let i = 0; i < 2; i += 1) await create(200 + i);
   // Another account's payments never appear.
-  const other = new PayClient({ apiKey: generateTestApiKey(), apiBaseUrl: running.url });
+  const other = new PayClient({ apiKey: otherKey, apiBaseUrl: running.url });
   await other.createPayment({
     amount: 999,
     reference: 'OTHER',
@@ -137,6 +150,7 @@ const PAYMENT_HEADER = [
   'settled_date',
   'card_brand',
   'refunded_amount_pence',
+  'total_amount_pence',
 ];
 
 /** What each CSV cell must say, from the simulator's own view of the payment. */
@@ -156,6 +170,7 @@ function expectedRow(p: Payment): string[] {
     p.settlement_summary?.settled_date ?? '',
     p.card_details?.card_brand ?? p.card_brand ?? '',
     num(p.refund_summary?.amount_submitted),
+    String(p.total_amount ?? p.amount),
   ];
 }
 
@@ -193,6 +208,9 @@ describe('govuk-pay-express report (payments)', () => {
     const refunded = rows.slice(1).filter((r) => r[11] === '250');
     expect(refunded).toHaveLength(3);
     expect(rows.slice(1).filter((r) => r[10] === 'Visa').length).toBeGreaterThan(0);
+    // The surcharged payment reports what was paid: its amount plus the surcharge.
+    const surcharged = rows.slice(1).find((r) => r[0] === (inRange[12] as Payment).payment_id);
+    expect([surcharged?.[3], surcharged?.[12]]).toEqual([String(1012), String(1012 + 150)]);
   });
 
   it('filters by --state and --reference', async () => {
@@ -330,6 +348,58 @@ describe('govuk-pay-express report --refunds', () => {
   });
 });
 
+describe('govuk-pay-express report --disputes', () => {
+  const DISPUTE_HEADER = [
+    'dispute_id',
+    'payment_id',
+    'amount_pence',
+    'fee_pence',
+    'net_amount_pence',
+    'status',
+    'reason',
+    'created_date',
+    'evidence_due_date',
+    'settled_date',
+  ];
+
+  it('streams every dispute in the range, over pages, with the lost one’s fee', async () => {
+    const { code, stdout, stderr } = await report([...RANGE, '--disputes', '--page-size', '1']);
+    expect([code, stderr]).toEqual([EXIT_OK, '']);
+    const rows = parseCsv(stdout);
+    expect(rows[0]).toEqual(DISPUTE_HEADER);
+    expect(rows.slice(1).map((r) => r[0])).toEqual([...disputeIds].reverse());
+    const lost = rows.find((r) => r[0] === disputeIds[1]);
+    const paid = inRange[15] as Payment;
+    expect(lost?.slice(1, 7)).toEqual([
+      paid.payment_id,
+      String(paid.amount),
+      '1500',
+      String(-(paid.amount + 1500)),
+      'lost',
+      'fraudulent',
+    ]);
+  });
+
+  it('filters by --state, and writes JSON too', async () => {
+    const { stdout } = await report([
+      ...RANGE,
+      '--disputes',
+      '--state',
+      'needs_response',
+      '--format',
+      'json',
+    ]);
+    const items = JSON.parse(stdout) as Array<Record<string, unknown>>;
+    expect(items.map((i) => i.dispute_id)).toEqual([disputeIds[0]]);
+    expect(Object.keys(items[0] ?? {})).toEqual(DISPUTE_HEADER);
+  });
+
+  it('reports none outside the range', async () => {
+    const { stdout } = await report(['--from', '2023-01-01', '--to', '2023-01-31', '--disputes']);
+    expect(parseCsv(stdout)).toEqual([DISPUTE_HEADER]);
+  });
+});
+
 describe('usage and configuration errors', () => {
   it('prints the usage for --help', async () => {
     const { code, stdout } = await report(['--help']);
@@ -365,7 +435,8 @@ describe('usage and configuration errors', () => {
     expect(bad.code).toBe(EXIT_USAGE);
     expect(bad.stderr).not.toContain('has space');
 
-    const refusedKey = 'not-a-real-key-0123456789abcdef';
+    // Well formed, so the client sends it, but not one of the simulator's accounts' keys.
+    const refusedKey = generateTestApiKey();
     const refused = await report(RANGE, {
       env: { GOVUK_PAY_API_KEY: refusedKey, GOVUK_PAY_API_BASE_URL: running.url },
     });
