@@ -22,23 +22,36 @@ export type {
   PayClientOptions,
   PayConnectionReason,
 } from './client/index.js';
-export { payJourney, CrossSiteRequestError, classifyPayment } from './journey/index.js';
+export { payJourney, CrossSiteRequestError } from './journey/index.js';
 export type {
-  Classification,
   JourneyCookieOptions,
   JourneyReconcileOptions,
-  Outcome,
   OutcomeHandler,
   OutcomeHandlers,
-  OutcomeReason,
   PayJourney,
   PayJourneyMethods,
   PayJourneyOptions,
   PaymentDetails,
+} from './journey/index.js';
+export { classifyPayment, createSettler, readPayment } from './settlement/index.js';
+export type {
+  Classification,
+  FinalClassification,
+  FinishedResult,
+  OpenClassification,
+  OpenResult,
+  Outcome,
+  OutcomeReason,
+  PaymentRead,
   PaymentResult,
+  ResultOf,
   ResultSource,
   SettledResult,
-} from './journey/index.js';
+  SettleOutcome,
+  Settler,
+  SettlerOptions,
+  UnavailableResult,
+} from './settlement/index.js';
 export { MemoryStore, storeConformanceChecks } from './store/index.js';
 export type {
   Awaitable,

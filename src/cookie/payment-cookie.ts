@@ -49,15 +49,16 @@ export interface PaymentCookieSealerOptions {
 export interface PaymentCookieSealer {
   /**
    * Encrypts and authenticates `record` with the newest key, with an absolute expiry `ttlMs`
-   * milliseconds from now. Throws a TypeError or RangeError on a record that could never be
+   * milliseconds from now, bound to `context` (such as the journey it belongs to): a value sealed
+   * for one context does not unseal in another. Throws a TypeError or RangeError on a record that could never be
    * unsealed, or a ttlMs that is not a positive number: both are programming errors.
    */
-  seal(record: PaymentRecord, ttlMs: number): string;
+  seal(record: PaymentRecord, ttlMs: number, context?: string): string;
   /**
    * The record sealed in `value`, or undefined when `value` is anything but a live value sealed
-   * by one of the configured keys for this cookie name. Never throws.
+   * by one of the configured keys for this cookie name and `context`. Never throws.
    */
-  unseal(value: unknown): PaymentRecord | undefined;
+  unseal(value: unknown, context?: string): PaymentRecord | undefined;
 }
 
 const OPTION_NAMES: ReadonlySet<string> = new Set(['secrets', 'cookieName', 'now']);
@@ -108,10 +109,22 @@ export function createPaymentCookieSealer(
   // The version and cookie name are authenticated though not sent: a value sealed for another
   // cookie, or by another format version, fails its tag.
   const associatedData = Buffer.from(`govuk-pay-express:${VERSION}:${cookieName}`, 'utf8');
+  const contextData = new Map<string, Buffer>();
+  /** The associated data for a context; the few contexts of one journey are computed once. */
+  function associatedDataFor(context: string | undefined): Buffer {
+    if (context === undefined) return associatedData;
+    let data = contextData.get(context);
+    if (data === undefined) {
+      data = Buffer.concat([associatedData, Buffer.from(`:${context}`, 'utf8')]);
+      // Bounded: a journey has one context per mount path, and a request cannot add more.
+      if (contextData.size < 64) contextData.set(context, data);
+    }
+    return data;
+  }
   const prefix = `${VERSION}.${sealingKey.id}.`;
   const nextIv = createRandomPool(IV_BYTES);
 
-  function seal(record: PaymentRecord, ttlMs: number): string {
+  function seal(record: PaymentRecord, ttlMs: number, context?: string): string {
     const invalidField = invalidRecordField(record);
     if (invalidField !== undefined) {
       const problem =
@@ -130,7 +143,7 @@ export function createPaymentCookieSealer(
     // The view is used at once, before the pool can hand its bytes out again.
     const iv = nextIv();
     const cipher = createCipheriv(CIPHER, sealingKey.key, iv, { authTagLength: TAG_BYTES });
-    cipher.setAAD(associatedData);
+    cipher.setAAD(associatedDataFor(context));
     const plaintext = encodePayload(record, expiresAt);
     const ciphertext = cipher.update(plaintext, 'utf8');
     // GCM is a stream mode: final() only computes the tag and returns no bytes.
@@ -146,7 +159,7 @@ export function createPaymentCookieSealer(
     return sealed;
   }
 
-  function unseal(value: unknown): PaymentRecord | undefined {
+  function unseal(value: unknown, context?: string): PaymentRecord | undefined {
     if (
       typeof value !== 'string' ||
       value.length > MAX_SEALED_COOKIE_LENGTH ||
@@ -175,7 +188,7 @@ export function createPaymentCookieSealer(
     let plaintext: string;
     try {
       const decipher = createDecipheriv(CIPHER, key.key, iv, { authTagLength: TAG_BYTES });
-      decipher.setAAD(associatedData);
+      decipher.setAAD(associatedDataFor(context));
       // GCM verifies the tag in constant time inside OpenSSL, in final().
       decipher.setAuthTag(tag);
       const decrypted = decipher.update(ciphertext);

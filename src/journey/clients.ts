@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import { PayConfigError } from '../config-error.js';
 import { PayClient } from '../client/index.js';
 import type { PaymentRecord } from '../store/types.js';
-import { accountFingerprint } from './fingerprint.js';
+import { accountFingerprint } from '../settlement/index.js';
 import { checkApiKeyFormat, checkLiveKeyTransport } from './resolve-options.js';
 import type { ResolvedJourneyConfig } from './resolve-options.js';
 

@@ -1,10 +1,9 @@
-/** A citizen's browser sends few cookies of one name; more is noise or an attack. */
-const MAX_VALUES_PER_NAME = 4;
-
 /**
  * Every value sent under `name` in a Cookie header, in the order sent (the browser puts the
  * most specific Path first). Read here rather than through cookie-parser, so the service need
- * not install it, and a stale cookie at another path cannot hide the right one.
+ * not install it, and a stale cookie at another path cannot hide the right one. There is no cap
+ * on how many: junk values tossed in by a sibling subdomain must not push the real one out, and
+ * Node's header size limit already bounds the work.
  */
 export function readCookieValues(header: string | undefined, name: string): string[] {
   if (header === undefined || header === '') return [];
@@ -16,7 +15,6 @@ export function readCookieValues(header: string | undefined, name: string): stri
     if (value.length >= 2 && value.startsWith('"') && value.endsWith('"'))
       value = value.slice(1, -1);
     values.push(value);
-    if (values.length === MAX_VALUES_PER_NAME) break;
   }
   return values;
 }

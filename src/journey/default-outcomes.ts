@@ -1,26 +1,31 @@
 import type { Response } from 'express';
-import type { Outcome } from './classify.js';
+import type { Outcome } from '../settlement/index.js';
 import type { OutcomeHandler } from './options.js';
+import { serialiseNextUrl } from './next-url.js';
 import { missingPage, pendingPage, renderPage, unconfirmedPage } from './pages.js';
 import type { DefaultPage } from './pages.js';
 import type { ResolvedJourneyConfig } from './resolve-options.js';
 
+/** One handler per outcome, each taking the results of its own outcome. */
+export type OutcomeHandlerTable = { readonly [O in Outcome]: OutcomeHandler<O> };
+
 /** Every outcome's handler: the service's own, or the safe default DESIGN.md gives. */
-export function resolveOutcomeHandlers(
-  config: ResolvedJourneyConfig,
-): Readonly<Record<Outcome, OutcomeHandler>> {
+export function resolveOutcomeHandlers(config: ResolvedJourneyConfig): OutcomeHandlerTable {
   const { outcomes } = config;
   return {
     success: outcomes.success,
-    failed: outcomes.failed,
-    cancelled: outcomes.cancelled ?? outcomes.failed,
-    error: outcomes.error ?? outcomes.failed,
+    failed: outcomes.failed as OutcomeHandler<'failed'>,
+    cancelled: outcomes.cancelled ?? (outcomes.failed as OutcomeHandler<'cancelled'>),
+    error: outcomes.error ?? (outcomes.failed as OutcomeHandler<'error'>),
     pending:
       outcomes.pending ??
       ((_req, res, result) => {
         // next_url is single-use; the GET that classified this payment minted a fresh one.
-        const nextUrl = result.payment?._links.next_url?.href;
-        if (nextUrl !== undefined && config.isAllowedNextUrl(nextUrl)) {
+        const nextUrl = serialiseNextUrl(
+          result.payment?._links.next_url?.href,
+          config.isAllowedNextUrl,
+        );
+        if (nextUrl !== undefined) {
           res.status(303).setHeader('Location', nextUrl);
           res.end();
         } else {

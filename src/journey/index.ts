@@ -9,6 +9,3 @@ export type {
   PaymentDetails,
 } from './options.js';
 export { CrossSiteRequestError } from './router.js';
-export { classifyPayment } from './classify.js';
-export type { Classification, Outcome, OutcomeReason } from './classify.js';
-export type { PaymentResult, ResultSource, SettledResult } from './result.js';

@@ -81,3 +81,22 @@ export function compileNextUrlHosts(entries: unknown): NextUrlCheck {
     );
   };
 }
+
+/**
+ * The next_url to send the citizen to: the serialised form of the URL that was checked, so what
+ * goes in the Location header is exactly what passed. A URL with whitespace or control
+ * characters (which the parser would silently drop) is refused outright, not repaired: GOV.UK Pay
+ * never sends one, so it is a sign of tampering.
+ */
+export function serialiseNextUrl(raw: unknown, check: NextUrlCheck): string | undefined {
+  if (typeof raw !== 'string' || hasWhitespaceOrControl(raw) || !check(raw)) return undefined;
+  return new URL(raw).href;
+}
+
+function hasWhitespaceOrControl(text: string): boolean {
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code <= 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}

@@ -1,67 +1,65 @@
-import { PayError, PayResponseError } from '../client/index.js';
 import type { PayClient } from '../client/index.js';
 import type { Payment } from '../client/types.js';
+import { classifyPayment, readPayment } from '../settlement/index.js';
+import type {
+  Classification,
+  FinalClassification,
+  PaymentRead,
+  PaymentResult,
+  ResultSource,
+  UnavailableResult,
+} from '../settlement/index.js';
 import type { PaymentRecord } from '../store/types.js';
-import { classifyPayment } from './classify.js';
-import type { Classification, OutcomeReason } from './classify.js';
 import { SHOWN_TTL_MS } from './context.js';
 import type { JourneyContext } from './context.js';
-import type { PaymentResult } from './result.js';
-import { settlePayment } from './settle.js';
+import { decideReturn } from './decisions.js';
 
-export type PaymentRead = { ok: true; payment: Payment } | { ok: false; error: PayError };
-
-/**
- * Reads a payment's current state, after the client's own retries. A GOV.UK Pay failure comes
- * back as a value, since each caller has a designed answer for it; anything else (a bug, a
- * store failure) is thrown.
- */
-export async function readPayment(
+/** `readPayment` with the journey's logger and fingerprint. */
+export function readJourneyPayment(
   ctx: JourneyContext,
   client: PayClient,
-  record: PaymentRecord,
+  record: Pick<PaymentRecord, 'paymentId' | 'selfHref'>,
 ): Promise<PaymentRead> {
-  try {
-    // The self link is followed only on the API origin: the key goes wherever the GET goes.
-    const payment = isOnOrigin(record.selfHref, client.apiOrigin)
-      ? await client.getPaymentBySelfLink(record.selfHref)
-      : await client.getPayment(record.paymentId);
-    if (payment.payment_id !== record.paymentId) {
-      throw new PayResponseError('govuk-pay-express: GOV.UK Pay answered with another payment');
-    }
-    return { ok: true, payment };
-  } catch (err) {
-    if (!(err instanceof PayError)) throw err;
-    ctx.logger.warn(
-      { payment: ctx.fingerprint(record.paymentId), ...describePayError(err) },
-      'govuk-pay-express: could not read the payment status',
-    );
-    return { ok: false, error: err };
-  }
+  return readPayment(ctx, client, record);
 }
 
 /**
- * Settles a payment seen by the returning citizen (once, whoever races), then works out whether
- * this is the first time its outcome is shown. Settlement comes first: if `onSettled` throws,
- * nothing has been shown, and a later visit is still the first.
+ * Settles a finished payment the moment a feed sees it (once, whoever races), then works out
+ * whether this is the first time its outcome is shown to the citizen. Settlement comes first:
+ * if `onSettled` throws, nothing has been shown, and a later visit is still the first.
  */
 export async function settleAndShow(
   ctx: JourneyContext,
   payment: Payment,
-  classification: Classification,
+  classification: FinalClassification,
+  source: ResultSource,
 ): Promise<PaymentResult> {
-  await settlePayment(ctx.settleDeps, payment, classification, 'return');
-  const firstVisit = classification.settles
-    ? await ctx.store.claim(`shown:${payment.payment_id}`, SHOWN_TTL_MS)
-    : true;
-  return {
-    outcome: classification.outcome,
-    payment,
-    firstVisit,
-    source: 'return',
-    ...(classification.reason === undefined ? {} : { reason: classification.reason }),
-    ...(classification.capturable ? { capturable: true } : {}),
-  };
+  await ctx.settler.settle(payment, classification, source);
+  const firstVisit = await ctx.store.claim(
+    ctx.settler.keys.shown(payment.payment_id),
+    SHOWN_TTL_MS,
+  );
+  const { final: _final, ...outcome } = classification;
+  return { ...outcome, payment, firstVisit, source } as PaymentResult;
+}
+
+/** What a payment that was just read means for the citizen: settled first when finished. */
+export async function showPayment(
+  ctx: JourneyContext,
+  payment: Payment,
+  source: ResultSource,
+  classification: Classification = classifyPayment(payment.state),
+): Promise<PaymentResult> {
+  const decision = decideReturn({ kind: 'read', classification });
+  if (decision.show === 'finished') {
+    return settleAndShow(ctx, payment, decision.classification, source);
+  }
+  if (decision.show === 'open') {
+    const { final: _final, ...outcome } = decision.classification;
+    return { ...outcome, payment, firstVisit: true, source } as PaymentResult;
+  }
+  // A payment that was read is never missing or unconfirmed.
+  throw new Error(`govuk-pay-express: unexpected return decision ${decision.show}`);
 }
 
 /**
@@ -73,35 +71,23 @@ export async function observePayment(
   ctx: JourneyContext,
   client: PayClient,
   record: PaymentRecord,
+  source: ResultSource,
 ): Promise<PaymentResult> {
-  const read = await readPayment(ctx, client, record);
-  if (!read.ok) return unconfirmedResult();
-  return settleAndShow(ctx, read.payment, classifyPayment(read.payment.state));
+  const read = await readJourneyPayment(ctx, client, record);
+  if (!read.ok) return unconfirmedResult(source);
+  return showPayment(ctx, read.payment, source);
 }
 
-export function unconfirmedResult(): PaymentResult {
-  return { outcome: 'unconfirmed', firstVisit: true, source: 'return' };
+export function unconfirmedResult(source: ResultSource = 'return'): UnavailableResult {
+  return { outcome: 'unconfirmed', firstVisit: true, source };
 }
 
-export function missingResult(reason: OutcomeReason): PaymentResult {
+export function missingResult(
+  reason: 'no_cookie' | 'invalid_cookie' | 'unknown_return_id',
+): UnavailableResult {
   return { outcome: 'missing', reason, firstVisit: true, source: 'return' };
 }
 
-/** Log fields for a GOV.UK Pay failure: its kind and codes, never its links or ids. */
-export function describePayError(err: PayError): Record<string, unknown> {
-  return {
-    error: err.name,
-    ...(err.status === undefined ? {} : { status: err.status }),
-    ...(err.code === undefined ? {} : { code: err.code }),
-    ...('reason' in err && typeof err.reason === 'string' ? { reason: err.reason } : {}),
-  };
-}
-
-function isOnOrigin(href: string, origin: string): boolean {
-  try {
-    const url = new URL(href);
-    return url.origin === origin && url.username === '' && url.password === '';
-  } catch {
-    return false;
-  }
+export function startFailedResult(): UnavailableResult {
+  return { outcome: 'error', reason: 'start_failed', firstVisit: true, source: 'start' };
 }

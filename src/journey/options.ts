@@ -1,9 +1,8 @@
 import type { Request, Response } from 'express';
 import type { CreatePaymentRequest } from '../client/types.js';
 import type { Logger } from '../logger.js';
-import type { StaleInfo } from '../reconcile/index.js';
+import type { Outcome, ResultOf, SettledResult, StaleInfo } from '../settlement/index.js';
 import type { PaymentRecord, PaymentStore } from '../store/types.js';
-import type { PaymentResult, SettledResult } from './result.js';
 
 /**
  * What the service's `createPayment(req)` returns: the payment, taken from the server's own
@@ -25,42 +24,46 @@ export type PaymentDetails = Pick<CreatePaymentRequest, 'amount' | 'reference' |
   >;
 
 /** Renders one outcome for the returning citizen. Handlers only render; fulfilment goes in `onSettled`. */
-export type OutcomeHandler = (req: Request, res: Response, result: PaymentResult) => unknown;
+export type OutcomeHandler<O extends Outcome = Outcome> = (
+  req: Request,
+  res: Response,
+  result: ResultOf<O>,
+) => unknown;
 
 /** The service's pages, one per outcome. Only `success` and `failed` are required. */
 export interface OutcomeHandlers {
   /** Status `success`, or `capturable` (`result.capturable: true`) for delayed capture. Required. */
-  success: OutcomeHandler;
+  success: OutcomeHandler<'success'>;
   /** Status `failed`: reason `declined`, `expired` or `cancelled_by_user`. Required. */
-  failed: OutcomeHandler;
+  failed: OutcomeHandler<'failed' | 'cancelled' | 'error'>;
   /**
    * Status `cancelled` (P0040): the service cancelled the payment.
    * @default the `failed` handler
    */
-  cancelled?: OutcomeHandler;
+  cancelled?: OutcomeHandler<'cancelled'>;
   /**
    * Status `error` (P0050, no money taken), an unknown status or code, or a payment that could
    * not be started (reason `start_failed`: show "try again later").
    * @default the `failed` handler
    */
-  error?: OutcomeHandler;
+  error?: OutcomeHandler<'error'>;
   /**
    * The payment is not finished (`created`, `started`, `submitted`): the back button, or a
    * return before paying.
    * @default a 303 redirect to the payment's fresh `next_url`
    */
-  pending?: OutcomeHandler;
+  pending?: OutcomeHandler<'pending'>;
   /**
    * GOV.UK Pay could not be read after the client's retries. The citizen may have paid, so this
    * must never read as a failure; reconciliation settles the payment later.
    * @default a 503 page: "We could not confirm your payment. Do not try to pay again…"
    */
-  unconfirmed?: OutcomeHandler;
+  unconfirmed?: OutcomeHandler<'unconfirmed'>;
   /**
    * No payment cookie, a tampered or expired one, or an unknown return id. No API call is made.
    * @default a 400 page linking to `startUrl`
    */
-  missing?: OutcomeHandler;
+  missing?: OutcomeHandler<'missing'>;
 }
 
 /** Abandoned-journey reconciliation, run by `journey.reconcile()` or on a timer. */
@@ -205,6 +208,13 @@ export interface PayJourneyOptions {
    * @default the mount path of each request through the router, remembered from the first
    */
   mountPath?: string;
+  /**
+   * How long a settlement lease lasts, in seconds. `onSettled` holds it, renewed a few times per
+   * term while it runs; if the process dies, another feed (a refresh, reconciliation, another
+   * instance) settles the payment again once it runs out, with the next `attempt`.
+   * @default 120
+   */
+  leaseSeconds?: number;
   /**
    * Timeout of each GOV.UK Pay call, in milliseconds.
    * @default 10000

@@ -4,14 +4,59 @@ import { createPaymentCookieSealer } from '../cookie/index.js';
 import { PayConfigError } from '../config-error.js';
 import type { ReconcileRunOptions, ReconcileSummary } from '../reconcile/index.js';
 import { MemoryStore } from '../store/index.js';
+import { createLogFingerprint, createSettler, journeyId } from '../settlement/index.js';
+import type { PaymentResult } from '../settlement/index.js';
+import type { PaymentStore } from '../store/types.js';
+import type { Logger } from '../logger.js';
 import { createJourneyClients } from './clients.js';
 import type { JourneyContext } from './context.js';
-import { createLogFingerprint } from './fingerprint.js';
 import type { PayJourneyOptions, PaymentDetails } from './options.js';
 import { createJourneyReconciler } from './reconcile-wiring.js';
 import { assertCalledWithOptions, resolveJourneyOptions } from './resolve-options.js';
-import type { PaymentResult } from './result.js';
 import { createJourneyRouter } from './router.js';
+
+let warnedAboutMemoryStore = false;
+
+/**
+ * Says once per process that the default store forgets everything on restart, where that
+ * matters: a refresh after a deploy can settle again, and abandoned payments are never
+ * reconciled.
+ */
+function warnIfMemoryStoreInProduction(logger: Logger): void {
+  if (warnedAboutMemoryStore || process.env.NODE_ENV !== 'production') return;
+  warnedAboutMemoryStore = true;
+  logger.warn(
+    {},
+    'govuk-pay-express: using the default MemoryStore with NODE_ENV=production; it forgets every settlement, pending payment and return id on restart (a refresh after a deploy can settle again, abandoned payments are never reconciled) and cannot be shared by several instances; pass store: new RedisStore(...) or new PostgresStore(...)',
+  );
+}
+
+/** Journeys alive on each store, by name: two of one name would settle each other's payments. */
+const journeysByStore = new WeakMap<PaymentStore, Map<string, number>>();
+
+function registerJourney(store: PaymentStore, journey: string, logger: Logger): () => void {
+  let names = journeysByStore.get(store);
+  if (names === undefined) {
+    names = new Map();
+    journeysByStore.set(store, names);
+  }
+  const count = names.get(journey) ?? 0;
+  if (count > 0) {
+    logger.warn(
+      {},
+      "govuk-pay-express: two journeys with the same publicUrl and mountPath share one store, so each may settle the other's payments; give each journey its own mountPath",
+    );
+  }
+  names.set(journey, count + 1);
+  let registered = true;
+  return () => {
+    if (!registered) return;
+    registered = false;
+    const now = names.get(journey) ?? 1;
+    if (now <= 1) names.delete(journey);
+    else names.set(journey, now - 1);
+  };
+}
 
 /** What `payJourney` returns: an Express router with the journey's routes, and a few tools. */
 export interface PayJourneyMethods {
@@ -35,7 +80,9 @@ export interface PayJourneyMethods {
   clientFor(req: Request): PayClient;
   /**
    * For shutdown, once the server has stopped taking requests: stops the reconcile timer
-   * (waiting for a run in flight), closes the GOV.UK Pay connections and the default store.
+   * (waiting for a run in flight), stops renewing settlement leases still held (another
+   * instance takes them once they run out), closes the GOV.UK Pay connections and the default
+   * store.
    */
   close(): Promise<void>;
 }
@@ -57,8 +104,21 @@ export function payJourney(options: PayJourneyOptions, ...rest: unknown[]): PayJ
   });
   const clients = createJourneyClients(config);
   const ownsStore = config.store === undefined;
+  if (ownsStore) warnIfMemoryStoreInProduction(config.logger);
   const store = config.store ?? new MemoryStore({ now: config.now });
   const fingerprint = createLogFingerprint(config.cookie.secrets[0] as string);
+  const journey = journeyId(config.publicOrigin, config.mountPath ?? '');
+  const unregister = registerJourney(store, journey, config.logger);
+  const settler = createSettler({
+    store,
+    journey,
+    onSettled: config.onSettled,
+    logger: config.logger,
+    fingerprint,
+    leaseMs: config.leaseMs,
+    now: config.now,
+    ...(config.reconcile.onStale === undefined ? {} : { onStale: config.reconcile.onStale }),
+  });
   const ctx: JourneyContext = {
     config,
     store,
@@ -66,14 +126,14 @@ export function payJourney(options: PayJourneyOptions, ...rest: unknown[]): PayJ
     clients,
     logger: config.logger,
     fingerprint,
-    settleDeps: { store, onSettled: config.onSettled, logger: config.logger, fingerprint },
+    settler,
   };
-  const journey = createJourneyRouter(ctx);
+  const routes = createJourneyRouter(ctx);
   const reconciler = createJourneyReconciler(ctx);
 
   const methods: PayJourneyMethods = {
-    start: journey.start,
-    cancel: journey.cancel,
+    start: routes.start,
+    cancel: routes.cancel,
     reconcile: reconciler.run,
     get client(): PayClient {
       if (clients.staticClient === undefined) {
@@ -87,12 +147,15 @@ export function payJourney(options: PayJourneyOptions, ...rest: unknown[]): PayJ
     clientFor: (req) => clients.forRequest(req).client,
     close: async () => {
       await reconciler.stop();
+      // Leases still held (an onSettled in flight) run out, and another instance takes them.
+      settler.abandonLeases();
+      unregister();
       clients.closeAll();
       if (ownsStore) await store.close?.();
     },
   };
   return Object.defineProperties(
-    journey.router,
+    routes.router,
     Object.getOwnPropertyDescriptors(methods),
   ) as PayJourney;
 }

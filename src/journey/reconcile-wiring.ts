@@ -3,8 +3,7 @@ import { PayConfigError } from '../config-error.js';
 import { createReconcileTimer, reconcilePending } from '../reconcile/index.js';
 import type { ReconcileDeps, ReconcileRunOptions, ReconcileSummary } from '../reconcile/index.js';
 import type { JourneyContext } from './context.js';
-import { readPayment } from './observe.js';
-import { settlePayment } from './settle.js';
+import { readJourneyPayment } from './observe.js';
 
 export interface JourneyReconciler {
   run(options?: ReconcileRunOptions): Promise<ReconcileSummary>;
@@ -24,12 +23,11 @@ export function createJourneyReconciler(ctx: JourneyContext): JourneyReconciler 
   const deps: ReconcileDeps = {
     store: ctx.store,
     fetchPayment: async (record) => {
-      const read = await readPayment(ctx, ctx.clients.forRecord(record), record);
+      const read = await readJourneyPayment(ctx, ctx.clients.forRecord(record), record);
       if (!read.ok) throw read.error;
       return read.payment;
     },
-    settle: (payment, classification) =>
-      settlePayment(ctx.settleDeps, payment, classification, 'reconcile'),
+    settler: ctx.settler,
     logger: ctx.logger,
     fingerprint: ctx.fingerprint,
     now: config.now,

@@ -6,6 +6,7 @@ import { resolveReconcileOptions } from '../reconcile/options.js';
 import type { ReconcileRunOptions } from '../reconcile/options.js';
 import type { PaymentStore } from '../store/types.js';
 import { DEFAULT_NEXT_URL_HOSTS, compileNextUrlHosts, isLoopbackHost } from './next-url.js';
+import { DEFAULT_LEASE_MS } from '../settlement/index.js';
 import type { NextUrlCheck } from './next-url.js';
 import {
   isPlainObject,
@@ -16,7 +17,6 @@ import {
 } from './option-checks.js';
 import type {
   JourneyReconcileOptions,
-  OutcomeHandler,
   OutcomeHandlers,
   PayJourneyOptions,
 } from './options.js';
@@ -49,6 +49,7 @@ const OPTION_NAMES = [
   'reconcile',
   'startUrl',
   'mountPath',
+  'leaseSeconds',
   'timeoutMs',
   'maxRetries',
   'now',
@@ -81,6 +82,13 @@ const STORE_METHODS = [
   'getReturnId',
   'claim',
   'release',
+  'beginSettlement',
+  'renewSettlement',
+  'commitSettlement',
+  'releaseSettlement',
+  'getPending',
+  'markDue',
+  'listDue',
 ] as const satisfies readonly (keyof PaymentStore)[];
 
 export type ApiKeySource =
@@ -106,8 +114,8 @@ export interface ResolvedJourneyConfig {
   isAllowedNextUrl: NextUrlCheck;
   createPayment: PayJourneyOptions['createPayment'];
   outcomes: {
-    [K in keyof OutcomeHandlers]-?: OutcomeHandler | undefined;
-  } & { success: OutcomeHandler; failed: OutcomeHandler };
+    [K in keyof OutcomeHandlers]-?: OutcomeHandlers[K] | undefined;
+  } & Pick<OutcomeHandlers, 'success' | 'failed'>;
   onSettled: PayJourneyOptions['onSettled'];
   logger: Logger;
   reconcile: {
@@ -118,8 +126,13 @@ export interface ResolvedJourneyConfig {
     onStale?: NonNullable<JourneyReconcileOptions['onStale']>;
   };
   startUrl: string;
-  /** Normalised with no trailing slash; '' for the root. Undefined when learned from requests. */
+  /**
+   * Normalised with no trailing slash; '' for the root. Undefined when not given: routes then use
+   * the mount of each request, and `journey.start()` refuses to guess.
+   */
   mountPath: string | undefined;
+  /** How long a settlement lease lasts before another feed may take it over. */
+  leaseMs: number;
   timeoutMs: number | undefined;
   maxRetries: number | undefined;
   now: () => number;
@@ -190,6 +203,13 @@ export function resolveJourneyOptions(options: unknown): ResolvedJourneyConfig {
     reconcile,
     startUrl: resolveStartUrl(options.startUrl, publicUrl.origin),
     mountPath: resolveMountPath(options.mountPath),
+    leaseMs:
+      (optionalNumber(options.leaseSeconds, 'leaseSeconds', {
+        min: 1,
+        max: 3600,
+        integer: true,
+        unit: 'seconds',
+      }) ?? DEFAULT_LEASE_MS / 1000) * 1000,
     timeoutMs: optionalNumber(options.timeoutMs, 'timeoutMs', {
       min: 100,
       max: 120_000,
@@ -426,13 +446,33 @@ function resolveOutcomes(value: unknown): ResolvedJourneyConfig['outcomes'] {
   rejectUnknownKeys(value, OUTCOME_NAMES, 'outcomes.');
   const hint = 'a (req, res, result) => void handler that renders the page';
   return {
-    success: requiredFunction<OutcomeHandler>(value.success, 'outcomes.success', hint),
-    failed: requiredFunction<OutcomeHandler>(value.failed, 'outcomes.failed', hint),
-    cancelled: optionalFunction<OutcomeHandler>(value.cancelled, 'outcomes.cancelled', hint),
-    error: optionalFunction<OutcomeHandler>(value.error, 'outcomes.error', hint),
-    pending: optionalFunction<OutcomeHandler>(value.pending, 'outcomes.pending', hint),
-    unconfirmed: optionalFunction<OutcomeHandler>(value.unconfirmed, 'outcomes.unconfirmed', hint),
-    missing: optionalFunction<OutcomeHandler>(value.missing, 'outcomes.missing', hint),
+    success: requiredFunction<OutcomeHandlers['success']>(value.success, 'outcomes.success', hint),
+    failed: requiredFunction<OutcomeHandlers['failed']>(value.failed, 'outcomes.failed', hint),
+    cancelled: optionalFunction<NonNullable<OutcomeHandlers['cancelled']>>(
+      value.cancelled,
+      'outcomes.cancelled',
+      hint,
+    ),
+    error: optionalFunction<NonNullable<OutcomeHandlers['error']>>(
+      value.error,
+      'outcomes.error',
+      hint,
+    ),
+    pending: optionalFunction<NonNullable<OutcomeHandlers['pending']>>(
+      value.pending,
+      'outcomes.pending',
+      hint,
+    ),
+    unconfirmed: optionalFunction<NonNullable<OutcomeHandlers['unconfirmed']>>(
+      value.unconfirmed,
+      'outcomes.unconfirmed',
+      hint,
+    ),
+    missing: optionalFunction<NonNullable<OutcomeHandlers['missing']>>(
+      value.missing,
+      'outcomes.missing',
+      hint,
+    ),
   };
 }
 

@@ -1,16 +1,19 @@
 import { Router } from 'express';
 import type { NextFunction, Request, Response } from 'express';
+import { PayConfigError } from '../config-error.js';
+import { journeyId } from '../settlement/index.js';
+import type { PaymentResult } from '../settlement/index.js';
 import type { PaymentRecord } from '../store/types.js';
+import { readWithinLimit } from './body-limit.js';
 import { cancelJourneyPayment } from './cancel.js';
-import type { OutcomeReason } from './classify.js';
+import { RETURN_ID_AFTER_SHOWN_MS } from './context.js';
 import type { JourneyContext } from './context.js';
 import { readCookieValues, serializePaymentCookie } from './cookie-header.js';
 import { resolveOutcomeHandlers, sendPage } from './default-outcomes.js';
 import { missingResult, observePayment } from './observe.js';
-import type { PaymentDetails } from './options.js';
+import type { OutcomeHandler, PaymentDetails } from './options.js';
 import { forbiddenPage, tooLargePage } from './pages.js';
 import { isSafeMountPath } from './resolve-options.js';
-import type { PaymentResult } from './result.js';
 import { isCrossSiteRequest } from './same-origin.js';
 import { RETURN_ID_FORMAT, normalisePaymentDetails, planStart } from './start.js';
 
@@ -33,16 +36,25 @@ export interface JourneyRouter {
   cancel(req: Request): Promise<PaymentResult>;
 }
 
-type CookieRead = { record: PaymentRecord } | { reason: OutcomeReason };
+type CookieRead = { record: PaymentRecord } | { reason: 'no_cookie' | 'invalid_cookie' };
 
 /** The Express glue: the only code here that touches req and res. */
 export function createJourneyRouter(ctx: JourneyContext): JourneyRouter {
   const { config, logger } = ctx;
   const handlers = resolveOutcomeHandlers(config);
   const cookieMaxAgeMs = config.cookie.maxAgeMinutes * 60_000;
-  let learnedMountPath: string | undefined;
+  /** The cookie binding of each mount path, computed once per path. */
+  const bindings = new Map<string, string>();
+  function cookieBinding(mountPath: string): string {
+    let binding = bindings.get(mountPath);
+    if (binding === undefined) {
+      binding = journeyId(config.publicOrigin, mountPath);
+      if (bindings.size < 16) bindings.set(mountPath, binding);
+    }
+    return binding;
+  }
 
-  /** The mount path of a request through the router. */
+  /** The mount path of a request through the router: the option, or where it was routed. */
   function routerMountPath(req: Request): string {
     if (config.mountPath !== undefined) return config.mountPath;
     const mountPath = req.baseUrl.replace(/\/+$/, '');
@@ -54,34 +66,52 @@ export function createJourneyRouter(ctx: JourneyContext): JourneyRouter {
     return mountPath;
   }
 
+  /**
+   * `journey.start()` runs on the service's own route, which does not say where the journey is
+   * mounted, and no request may choose it (a request in other letter case would move everyone's
+   * cookie and return URL), so it needs the option.
+   */
   function serviceRouteMountPath(): string {
-    const mountPath = config.mountPath ?? learnedMountPath;
-    if (mountPath === undefined) {
-      throw new Error(
-        "govuk-pay-express: journey.start() was called before any request reached the journey router, so its mount path is unknown; set the mountPath option, e.g. mountPath: '/payment'",
+    if (config.mountPath === undefined) {
+      throw new PayConfigError(
+        'ERR_PAY_MISSING_OPTION',
+        "journey.start() needs to know where the journey is mounted; set the mountPath option, e.g. mountPath: '/payment'",
       );
     }
-    return mountPath;
+    return config.mountPath;
   }
 
-  function readPaymentCookie(req: Request): CookieRead {
+  /**
+   * The payment cookie of this journey. Every value of the name is tried (a junk value tossed
+   * in by a sibling subdomain must not hide the real one), only values sealed for this journey
+   * unseal, and when several do, the newest payment wins: it is the citizen's latest start.
+   */
+  function readPaymentCookie(req: Request, mountPath: string): CookieRead {
     const values = readCookieValues(req.headers.cookie, config.cookie.name);
     if (values.length === 0) return { reason: 'no_cookie' };
+    const binding = cookieBinding(mountPath);
+    let newest: PaymentRecord | undefined;
     for (const value of values) {
-      const record = ctx.sealer.unseal(value);
-      if (record !== undefined) return { record };
+      const record = ctx.sealer.unseal(value, binding);
+      if (record !== undefined && (newest === undefined || record.createdAt > newest.createdAt)) {
+        newest = record;
+      }
     }
-    return { reason: 'invalid_cookie' };
+    return newest === undefined ? { reason: 'invalid_cookie' } : { record: newest };
   }
 
   function setPaymentCookie(res: Response, record: PaymentRecord, mountPath: string): void {
     res.append(
       'Set-Cookie',
-      serializePaymentCookie(config.cookie.name, ctx.sealer.seal(record, cookieMaxAgeMs), {
-        path: mountPath === '' ? '/' : mountPath,
-        maxAgeSeconds: config.cookie.maxAgeMinutes * 60,
-        secure: config.cookie.secure,
-      }),
+      serializePaymentCookie(
+        config.cookie.name,
+        ctx.sealer.seal(record, cookieMaxAgeMs, cookieBinding(mountPath)),
+        {
+          path: mountPath === '' ? '/' : mountPath,
+          maxAgeSeconds: config.cookie.maxAgeMinutes * 60,
+          secure: config.cookie.secure,
+        },
+      ),
     );
   }
 
@@ -100,7 +130,9 @@ export function createJourneyRouter(ctx: JourneyContext): JourneyRouter {
     // Outcome pages describe one citizen's payment: never cache them, never leak the URL onward.
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Referrer-Policy', 'same-origin');
-    await handlers[result.outcome](req, res, result);
+    // Each handler takes the results of its own outcome; `result.outcome` picks it.
+    const handler = handlers[result.outcome] as unknown as OutcomeHandler;
+    await handler(req, res, result);
   }
 
   function refuseCrossSite(req: Request, res: Response): boolean {
@@ -117,10 +149,11 @@ export function createJourneyRouter(ctx: JourneyContext): JourneyRouter {
     mountPath: string,
   ): Promise<void> {
     if (refuseCrossSite(req, res)) return;
-    const given = normalisePaymentDetails(await config.createPayment(req));
-    const details =
-      overrides === undefined ? given : normalisePaymentDetails({ ...given, ...overrides });
-    const cookie = readPaymentCookie(req);
+    const details = async (): Promise<PaymentDetails> => {
+      const given = normalisePaymentDetails(await config.createPayment(req));
+      return overrides === undefined ? given : normalisePaymentDetails({ ...given, ...overrides });
+    };
+    const cookie = readPaymentCookie(req, mountPath);
     const existing = 'record' in cookie ? cookie.record : undefined;
 
     const plan = await planStart(ctx, req, details, existing, mountPath);
@@ -135,45 +168,52 @@ export function createJourneyRouter(ctx: JourneyContext): JourneyRouter {
     res.end();
   }
 
-  async function runReturn(req: Request, res: Response, found: CookieRead): Promise<void> {
+  async function runReturn(
+    req: Request,
+    res: Response,
+    found: CookieRead | { reason: 'unknown_return_id' },
+    returnId?: string,
+  ): Promise<void> {
     if ('reason' in found) {
       await dispatch(req, res, missingResult(found.reason));
       return;
     }
     const client = ctx.clients.forRecord(found.record, req);
-    await dispatch(req, res, await observePayment(ctx, client, found.record));
+    const result = await observePayment(ctx, client, found.record, 'return');
+    if (returnId !== undefined && result.firstVisit && isFinished(result)) {
+      // Shown once: the id now works only for a refresh, then stops being a way in.
+      await ctx.store.saveReturnId(returnId, found.record, RETURN_ID_AFTER_SHOWN_MS);
+    }
+    await dispatch(req, res, result);
   }
 
-  async function cancel(req: Request): Promise<PaymentResult> {
+  async function cancel(req: Request, mountPath: string): Promise<PaymentResult> {
     if (isCrossSiteRequest(req.headers, config.publicOrigin)) throw new CrossSiteRequestError();
-    const found = readPaymentCookie(req);
+    const found = readPaymentCookie(req, mountPath);
     if ('reason' in found) return missingResult(found.reason);
     const client = ctx.clients.forRecord(found.record, req);
     return cancelJourneyPayment(ctx, client, found.record);
   }
 
   const router = Router();
-  // Any request passing through (even one for the service's own route under the mount) teaches
-  // the mount path, so `.start()` called from such a route knows where the journey lives.
-  router.use((req, _res, next) => {
-    if (config.mountPath === undefined && learnedMountPath === undefined) {
-      const mountPath = req.baseUrl.replace(/\/+$/, '');
-      if (mountPath === '' || isSafeMountPath(mountPath)) learnedMountPath = mountPath;
-    }
-    next();
-  });
 
   // The journey never reads a POST body (the payment comes from createPayment, the cookie from
-  // the header), so a large one is only an attack or a mistake: refuse it before any work.
+  // the header), so a large one is only an attack or a mistake: refuse it before any work,
+  // whether its size is announced or it comes chunked.
   router.post(['/start', '/cancel'], (req, res, next) => {
-    if (Number(req.headers['content-length'] ?? 0) <= MAX_POST_BODY_BYTES) {
-      next();
-      return;
-    }
-    logger.warn({ path: req.path }, 'govuk-pay-express: refused an oversized request body');
-    // Closing stops Node reading the rest of the body just to keep the connection alive.
-    res.setHeader('Connection', 'close');
-    sendPage(res, tooLargePage());
+    readWithinLimit(req, MAX_POST_BODY_BYTES).then(
+      (within) => {
+        if (within) {
+          next();
+          return;
+        }
+        logger.warn({ path: req.path }, 'govuk-pay-express: refused an oversized request body');
+        // Closing stops Node reading the rest of the body just to keep the connection alive.
+        res.setHeader('Connection', 'close');
+        sendPage(res, tooLargePage());
+      },
+      (err: unknown) => next(err),
+    );
   });
 
   router.post(
@@ -191,7 +231,7 @@ export function createJourneyRouter(ctx: JourneyContext): JourneyRouter {
   if (config.match === 'cookie') {
     router.get(
       '/return',
-      route(async (req, res) => runReturn(req, res, readPaymentCookie(req))),
+      route(async (req, res) => runReturn(req, res, readPaymentCookie(req, routerMountPath(req)))),
     );
   } else {
     router.get(
@@ -206,6 +246,7 @@ export function createJourneyRouter(ctx: JourneyContext): JourneyRouter {
           req,
           res,
           record === undefined ? { reason: 'unknown_return_id' } : { record },
+          typeof returnId === 'string' ? returnId : undefined,
         );
       }),
     );
@@ -215,15 +256,24 @@ export function createJourneyRouter(ctx: JourneyContext): JourneyRouter {
     '/cancel',
     route(async (req, res) => {
       if (refuseCrossSite(req, res)) return;
-      await dispatch(req, res, await cancel(req));
+      await dispatch(req, res, await cancel(req, routerMountPath(req)));
     }),
   );
 
   return {
     router,
     start: async (req, res, overrides) => runStart(req, res, overrides, serviceRouteMountPath()),
-    cancel,
+    cancel: async (req) => cancel(req, serviceRouteMountPath()),
   };
+}
+
+function isFinished(result: PaymentResult): boolean {
+  return (
+    result.outcome === 'success' ||
+    result.outcome === 'failed' ||
+    result.outcome === 'cancelled' ||
+    (result.outcome === 'error' && result.reason === 'provider_error')
+  );
 }
 
 /**

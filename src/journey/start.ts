@@ -8,14 +8,17 @@ import {
 } from '../client/index.js';
 import type { PayClient, PayError } from '../client/index.js';
 import type { CreatePaymentRequest, Payment } from '../client/types.js';
+import { classifyPayment, describePayError } from '../settlement/index.js';
+import type { Classification, PaymentResult } from '../settlement/index.js';
 import type { PaymentRecord } from '../store/types.js';
-import { cancelIfUnfinished } from './cancel.js';
-import { classifyPayment } from './classify.js';
+import { cancelAtGovukPay } from './cancel.js';
 import { PENDING_TTL_MS, RETURN_ID_TTL_MS } from './context.js';
 import type { JourneyContext } from './context.js';
-import { describePayError, readPayment, settleAndShow } from './observe.js';
+import { decideStart } from './decisions.js';
+import type { EarlierPayment } from './decisions.js';
+import { serialiseNextUrl } from './next-url.js';
+import { readJourneyPayment, settleAndShow, startFailedResult } from './observe.js';
 import type { PaymentDetails } from './options.js';
-import type { PaymentResult } from './result.js';
 
 /** What the router does next: send the citizen to GOV.UK Pay, or show them an outcome. */
 export type StartPlan =
@@ -67,24 +70,112 @@ export function normalisePaymentDetails(value: unknown): PaymentDetails {
 }
 
 /**
- * Starts a payment, or resumes the one already in the citizen's cookie. A GOV.UK Pay failure
- * gives the `error` outcome with reason `start_failed`, and a payment is never created twice:
- * the create is not retried, and an unfinished payment for the same thing is resumed.
+ * Starts a payment, or resumes the one already in the citizen's cookie. A finished earlier
+ * payment is settled first, before `createPayment` is asked for the new one, so the service sees
+ * its own fulfilled state. A GOV.UK Pay failure gives the `error` outcome with reason
+ * `start_failed`, and a payment is never created twice: the create is not retried, a reference
+ * already paid is shown rather than paid again, and an unfinished payment for the same thing is
+ * resumed.
  */
 export async function planStart(
   ctx: JourneyContext,
   req: Request,
-  details: PaymentDetails,
+  getDetails: () => Promise<PaymentDetails>,
   existing: PaymentRecord | undefined,
   mountPath: string,
 ): Promise<StartPlan> {
   const { client, accountId } = ctx.clients.forRequest(req);
+  const sameAccount = existing !== undefined && (existing.accountId ?? accountId) === accountId;
+  let earlierRead = sameAccount ? await readEarlier(ctx, client, existing) : undefined;
+  const details = await getDetails();
 
-  if (existing !== undefined && (existing.accountId ?? accountId) === accountId) {
-    const earlier = await planForExisting(ctx, client, existing, details);
-    if (earlier !== undefined) return earlier;
+  // At most two rounds: a cancel that finds the payment finished reads it once more.
+  for (let round = 0; round < 2; round += 1) {
+    const decision = decideStart(earlierFacts(ctx, earlierRead, details));
+    switch (decision.action) {
+      case 'create':
+        return createNew(ctx, client, accountId, details, mountPath);
+      case 'refuse':
+        return startFailed();
+      case 'resume': {
+        const payment = (earlierRead as { payment: Payment }).payment;
+        ctx.logger.info(
+          { payment: ctx.fingerprint(payment.payment_id) },
+          'govuk-pay-express: resuming the unfinished payment',
+        );
+        const location = serialiseNextUrl(
+          payment._links.next_url?.href,
+          ctx.config.isAllowedNextUrl,
+        ) as string;
+        return { kind: 'redirect', location, record: existing as PaymentRecord };
+      }
+      case 'show': {
+        const payment = (earlierRead as { payment: Payment }).payment;
+        // Already paid for this reference: show that, rather than take the money again.
+        return {
+          kind: 'outcome',
+          result: await settleAndShow(ctx, payment, decision.classification, 'start'),
+        };
+      }
+      case 'cancel_then_create': {
+        const earlier = existing as PaymentRecord;
+        const attempt = await cancelAtGovukPay(ctx, client, earlier.paymentId);
+        if (attempt === 'unreachable') return startFailed();
+        if (attempt === 'cancelled') return createNew(ctx, client, accountId, details, mountPath);
+        // It finished in the moment before the cancel (perhaps paid): settle it and decide again.
+        earlierRead = await readEarlier(ctx, client, earlier);
+        break;
+      }
+      default: {
+        const unknown: never = decision;
+        throw new Error(`govuk-pay-express: unexpected start decision ${JSON.stringify(unknown)}`);
+      }
+    }
   }
+  return startFailed();
+}
 
+type EarlierRead = { payment: Payment; classification: Classification } | { status: 404 | 'other' };
+
+/** Reads the earlier payment and, if it has finished, settles it at once. */
+async function readEarlier(
+  ctx: JourneyContext,
+  client: PayClient,
+  existing: PaymentRecord,
+): Promise<EarlierRead> {
+  const read = await readJourneyPayment(ctx, client, existing);
+  if (!read.ok) return { status: read.error.status === 404 ? 404 : 'other' };
+  const classification = classifyPayment(read.payment.state);
+  if (classification.final) await ctx.settler.settle(read.payment, classification, 'start');
+  return { payment: read.payment, classification };
+}
+
+function earlierFacts(
+  ctx: JourneyContext,
+  earlier: EarlierRead | undefined,
+  details: PaymentDetails,
+): EarlierPayment {
+  if (earlier === undefined) return { kind: 'none' };
+  if ('status' in earlier) return { kind: earlier.status === 404 ? 'not_found' : 'unreadable' };
+  const { payment, classification } = earlier;
+  const sameReference = payment.reference === details.reference;
+  return {
+    kind: 'read',
+    classification,
+    sameReference,
+    sameThing: sameReference && payment.amount === details.amount,
+    resumable:
+      serialiseNextUrl(payment._links.next_url?.href, ctx.config.isAllowedNextUrl) !== undefined,
+  };
+}
+
+async function createNew(
+  ctx: JourneyContext,
+  client: PayClient,
+  accountId: string,
+  details: PaymentDetails,
+  mountPath: string,
+): Promise<StartPlan> {
   const returnId = ctx.config.match === 'return-id' ? newReturnId() : undefined;
   const request: CreatePaymentRequest = {
     ...details,
@@ -107,76 +198,33 @@ export async function planStart(
     amount: payment.amount,
     createdAt: parseCreatedDate(payment.created_date) ?? ctx.config.now(),
     accountId,
+    journey: ctx.settler.journey,
   };
-  // Recorded before anything else can fail, so reconciliation always knows of the payment.
-  await ctx.store.savePending(record, PENDING_TTL_MS);
-  if (returnId !== undefined) await ctx.store.saveReturnId(returnId, record, RETURN_ID_TTL_MS);
+  try {
+    // Recorded before the citizen can pay, so reconciliation always knows of the payment.
+    await ctx.store.savePending(record, PENDING_TTL_MS);
+    if (returnId !== undefined) await ctx.store.saveReturnId(returnId, record, RETURN_ID_TTL_MS);
+  } catch (err) {
+    // Unrecorded, a payment paid later would never be settled: it must not stay payable.
+    ctx.logger.error(
+      { payment: ctx.fingerprint(record.paymentId), error: errorName(err) },
+      'govuk-pay-express: the store could not record the new payment; cancelling it',
+    );
+    await cancelAtGovukPay(ctx, client, record.paymentId);
+    return startFailed();
+  }
   ctx.logger.info(
     { payment: ctx.fingerprint(record.paymentId) },
     'govuk-pay-express: payment created',
   );
 
-  return { kind: 'redirect', location: await checkedNextUrl(ctx, client, payment), record };
-}
-
-/**
- * Decides what an earlier payment in the cookie means for a new start: resume it, show its
- * outcome, or clear the way (cancelling it if unfinished) for a new one. Undefined means create.
- */
-async function planForExisting(
-  ctx: JourneyContext,
-  client: PayClient,
-  existing: PaymentRecord,
-  details: PaymentDetails,
-): Promise<StartPlan | undefined> {
-  const read = await readPayment(ctx, client, existing);
-  if (!read.ok) {
-    // A cookie from elsewhere (another environment, a purged payment) does not block a new start.
-    if (read.error.status === 404) return undefined;
-    // Unreadable, it may still be paid: creating another could charge the citizen twice.
-    return startFailed();
-  }
-  const { payment } = read;
-  const classification = classifyPayment(payment.state);
-  const sameThing = existing.reference === details.reference && existing.amount === details.amount;
-
-  if (classification.outcome === 'pending') {
-    const nextUrl = payment._links.next_url?.href;
-    if (sameThing && nextUrl !== undefined && ctx.config.isAllowedNextUrl(nextUrl)) {
-      ctx.logger.info(
-        { payment: ctx.fingerprint(existing.paymentId) },
-        'govuk-pay-express: resuming the unfinished payment',
-      );
-      return { kind: 'redirect', location: nextUrl, record: existing };
-    }
-    // Another amount or reference: the old payment must not stay payable alongside the new one.
-    return (await cancelIfUnfinished(ctx, client, existing)) ? undefined : startFailed();
-  }
-  if (!classification.settles) return startFailed();
-  if (sameThing && classification.outcome === 'success') {
-    // Already paid for this very thing: show that, rather than take the money again.
-    return { kind: 'outcome', result: await settleAndShow(ctx, payment, classification) };
-  }
-  return undefined;
-}
-
-async function checkedNextUrl(
-  ctx: JourneyContext,
-  client: PayClient,
-  payment: Payment,
-): Promise<string> {
-  const nextUrl = payment._links.next_url?.href;
-  if (nextUrl !== undefined && ctx.config.isAllowedNextUrl(nextUrl)) return nextUrl;
+  const location = serialiseNextUrl(payment._links.next_url?.href, ctx.config.isAllowedNextUrl);
+  if (location !== undefined) return { kind: 'redirect', location, record };
   // Nobody can pay it now, so it must not linger as payable.
-  await cancelIfUnfinished(ctx, client, {
-    paymentId: payment.payment_id,
-    selfHref: payment._links.self.href,
-    reference: payment.reference,
-    amount: payment.amount,
-    createdAt: 0,
-  });
+  await cancelAtGovukPay(ctx, client, record.paymentId);
+  const nextUrl = payment._links.next_url?.href;
   throw new Error(
-    `govuk-pay-express: GOV.UK Pay's next_url ${nextUrl === undefined ? 'is missing' : `is on ${hostOf(nextUrl)}, which is not in nextUrlHosts; add it there if it is a GOV.UK Pay (or simulator) host`}`,
+    `govuk-pay-express: GOV.UK Pay's next_url ${nextUrl === undefined ? 'is missing' : `is on ${hostOf(nextUrl)}, which is not in nextUrlHosts, or is not a well-formed URL; add the host to nextUrlHosts if it is a GOV.UK Pay (or simulator) host`}`,
   );
 }
 
@@ -191,10 +239,7 @@ function isUnavailable(err: unknown): err is PayError {
 }
 
 function startFailed(): StartPlan {
-  return {
-    kind: 'outcome',
-    result: { outcome: 'error', reason: 'start_failed', firstVisit: true, source: 'return' },
-  };
+  return { kind: 'outcome', result: startFailedResult() };
 }
 
 function parseCreatedDate(value: string): number | undefined {
@@ -208,4 +253,8 @@ function hostOf(url: string): string {
   } catch {
     return 'an unparseable URL';
   }
+}
+
+function errorName(err: unknown): string {
+  return err instanceof Error ? err.name : typeof err;
 }

@@ -1,7 +1,6 @@
-export { reconcilePending, reconcileLockKey, RECONCILE_LOCK_TTL_MS } from './reconcile.js';
+export { reconcilePending, RECONCILE_LOCK_TTL_MS } from './reconcile.js';
 export { resolveReconcileOptions } from './options.js';
 export type { ReconcileRunOptions, ResolvedReconcileOptions } from './options.js';
 export { createReconcileTimer } from './timer.js';
 export type { ReconcileTimer, ReconcileTimerOptions } from './timer.js';
-export { paymentFingerprint } from './fingerprint.js';
 export type { ReconcileDeps, ReconcileSummary, StaleInfo, StaleReason } from './types.js';

@@ -1,6 +1,5 @@
-import { classifyPayment } from '../journey/classify.js';
+import { classifyPayment } from '../settlement/index.js';
 import type { PaymentRecord } from '../store/types.js';
-import { paymentFingerprint } from './fingerprint.js';
 import { resolveReconcileOptions } from './options.js';
 import type { ReconcileRunOptions, ResolvedReconcileOptions } from './options.js';
 import { RateGate } from './rate-gate.js';
@@ -17,10 +16,6 @@ export const RECONCILE_LOCK_TTL_MS = 5 * 60_000;
 const DEFAULT_RATE_LIMIT_PAUSE_MS = 1000;
 const MAX_RATE_LIMIT_PAUSE_MS = 60_000;
 
-export function reconcileLockKey(paymentId: string): string {
-  return `reconcile-lock:${paymentId}`;
-}
-
 function emptySummary(): ReconcileSummary {
   return {
     checked: 0,
@@ -31,14 +26,18 @@ function emptySummary(): ReconcileSummary {
     settleFailed: 0,
     stale: 0,
     lockedElsewhere: 0,
+    inProgress: 0,
+    otherJourney: 0,
+    due: 0,
     rateLimited: 0,
     aborted: false,
   };
 }
 
 /**
- * One reconciliation run over abandoned journeys: reads every payment pending for longer than
- * `olderThanMinutes` at a bounded rate, settles the finished ones exactly once, leaves the rest
+ * One reconciliation run over abandoned journeys: takes first the payments a webhook marked
+ * due, whatever their age, then every payment pending for longer than `olderThanMinutes`, and
+ * reads them at a bounded rate; settles the finished ones exactly once, leaves the rest
  * for the next run, and reports those that stay unresolved long after GOV.UK Pay should have
  * expired them. One payment's failure never stops the run. Rejects only when the store cannot
  * list pending payments.
@@ -62,7 +61,20 @@ class ReconcileRun {
     private readonly options: ResolvedReconcileOptions,
   ) {
     this.gate = new RateGate(options.ratePerSecond, deps.now, deps.sleep);
-    this.fingerprint = deps.fingerprint ?? paymentFingerprint;
+    this.fingerprint = deps.fingerprint;
+  }
+
+  /** Due payments first (a webhook said they changed), then the pending ones by age. */
+  private async *candidates(createdBefore: number): AsyncGenerator<PaymentRecord> {
+    const seen = new Set<string>();
+    for await (const record of this.deps.store.listDue()) {
+      seen.add(record.paymentId);
+      this.summary.due += 1;
+      yield record;
+    }
+    for await (const record of this.deps.store.listPending(createdBefore)) {
+      if (!seen.has(record.paymentId)) yield record;
+    }
   }
 
   async execute(): Promise<ReconcileSummary> {
@@ -73,10 +85,15 @@ class ReconcileRun {
     try {
       // Pull one record only when a worker slot is free, so memory stays bounded by
       // `concurrency` however many payments are pending.
-      for await (const record of deps.store.listPending(startedAt - options.olderThanMs)) {
+      for await (const record of this.candidates(startedAt - options.olderThanMs)) {
         if (options.signal?.aborted) {
           this.summary.aborted = true;
           break;
+        }
+        if (record.journey !== undefined && record.journey !== deps.settler.journey) {
+          // Another journey shares this store: its payments are its own to settle.
+          this.summary.otherJourney += 1;
+          continue;
         }
         const task: Promise<void> = this.reconcileOne(record).finally(() => inFlight.delete(task));
         inFlight.add(task);
@@ -103,7 +120,7 @@ class ReconcileRun {
   /** Never rejects: every failure is counted and logged. */
   private async reconcileOne(record: PaymentRecord): Promise<void> {
     const { store } = this.deps;
-    const lockKey = reconcileLockKey(record.paymentId);
+    const lockKey = this.deps.settler.keys.reconcileLock(record.paymentId);
     let locked: boolean;
     try {
       locked = await store.claim(lockKey, RECONCILE_LOCK_TTL_MS);
@@ -168,7 +185,7 @@ class ReconcileRun {
     }
 
     const classification = classifyPayment(payment.state);
-    if (!classification.settles || classification.outcome === 'pending') {
+    if (!classification.final) {
       summary.stillPending += 1;
       await this.reportIfStale(record, { reason: 'unfinished', status: payment.state.status });
       return;
@@ -176,7 +193,7 @@ class ReconcileRun {
 
     let outcome;
     try {
-      outcome = await deps.settle(payment, classification);
+      outcome = await deps.settler.settle(payment, classification, 'reconcile');
     } catch (err) {
       summary.settleFailed += 1;
       deps.logger.error(
@@ -197,8 +214,8 @@ class ReconcileRun {
       case 'already_settled':
         summary.alreadySettled += 1;
         return;
-      case 'not_final':
-        summary.stillPending += 1;
+      case 'in_progress':
+        summary.inProgress += 1;
         return;
       default: {
         const unknown: never = outcome;

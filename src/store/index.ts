@@ -1,4 +1,10 @@
-export type { Awaitable, PaymentRecord, PaymentStore } from './types.js';
+export type {
+  Awaitable,
+  PaymentRecord,
+  PaymentStore,
+  SettlementBegin,
+  SettlementLease,
+} from './types.js';
 export { MemoryStore } from './memory-store.js';
 export type { MemoryStoreOptions } from './memory-store.js';
 export { storeConformanceChecks } from './conformance.js';

@@ -6,7 +6,7 @@ import { payJourney } from '../../src/journey/pay-journey';
 import { MemoryStore } from '../../src/store';
 import type { PayJourney } from '../../src/journey/pay-journey';
 import type { PayJourneyOptions, PaymentDetails } from '../../src/journey/options';
-import type { PaymentResult, SettledResult } from '../../src/journey/result';
+import type { PaymentResult, SettledResult } from '../../src/settlement';
 import { createSimulator, generateTestApiKey } from '../../src/simulator';
 import type { Simulator, SimulatorOptions } from '../../src/simulator';
 import { Browser } from './browser';
@@ -36,6 +36,11 @@ export interface HarnessOptions {
 export interface JourneyHarness {
   simulator: Simulator;
   simulatorUrl: string;
+  /**
+   * A regular expression source matching the origin of the simulator's hosted pages: its API
+   * host, or `localhost` on the same port (cross-site to the app, as GOV.UK Pay is).
+   */
+  pagesUrlPattern: string;
   /** The local server the journey is mounted in, e.g. http://127.0.0.1:54321. */
   appUrl: string;
   /** The service's Express app; tests may mount more routes (a second journey) on it. */
@@ -156,6 +161,7 @@ export async function startJourneyHarness(options: HarnessOptions = {}): Promise
   const harness: JourneyHarness = {
     simulator,
     simulatorUrl,
+    pagesUrlPattern: `http://(?:127\\.0\\.0\\.1|localhost):${new URL(simulatorUrl).port}`,
     appUrl,
     app,
     publicUrl,
@@ -181,7 +187,12 @@ export async function startJourneyHarness(options: HarnessOptions = {}): Promise
     payOnHostedPages: async (browser, nextUrl, card = GOOD_CARD) => {
       let page = await browser.navigate('GET', nextUrl);
       for (let step = 0; step < 5 && isOnSimulator(page.url); step += 1) {
-        const action = firstFormAction(page.body);
+        const { method, action } = firstForm(page.body);
+        if (method === 'GET') {
+          // An end page's Continue (declined, cancelled, expired): back to the service.
+          page = await browser.navigate('GET', new URL(action, page.url).href);
+          continue;
+        }
         const isCardForm = page.body.includes('name="cardNo"');
         const form: Record<string, string> = isCardForm
           ? {
@@ -201,7 +212,11 @@ export async function startJourneyHarness(options: HarnessOptions = {}): Promise
       const page = await browser.navigate('GET', nextUrl);
       const cancel = /action="([^"]*\/cancel)"/.exec(page.body)?.[1];
       if (cancel === undefined) throw new Error(`no cancel form on ${page.url}`);
-      return browser.navigate('POST', new URL(cancel, page.url).href);
+      const after = await browser.navigate('POST', new URL(cancel, page.url).href);
+      if (!isOnSimulator(after.url)) return after;
+      // GOV.UK Pay's "cancelled" page: Continue goes back to the service.
+      const { action } = firstForm(after.body);
+      return browser.navigate('GET', new URL(action, after.url).href);
     },
     payWithCard: async (browser, card) => {
       const started = await harness.start(browser);
@@ -231,8 +246,15 @@ export async function startJourneyHarness(options: HarnessOptions = {}): Promise
     },
   };
 
+  /** The simulator's pages may be served on `localhost`, cross-site to the app's 127.0.0.1. */
   function isOnSimulator(url: string): boolean {
-    return new URL(url).origin === simulatorUrl;
+    const { hostname, port, protocol } = new URL(url);
+    const sim = new URL(simulatorUrl);
+    return (
+      protocol === sim.protocol &&
+      port === sim.port &&
+      ['127.0.0.1', 'localhost'].includes(hostname)
+    );
   }
 
   const buildJourney = (overrides: Partial<PayJourneyOptions>): PayJourney =>
@@ -242,7 +264,7 @@ export async function startJourneyHarness(options: HarnessOptions = {}): Promise
       publicUrl,
       mountPath: mount,
       cookie: { secrets: [COOKIE_SECRET], name: COOKIE_NAME, secure: false },
-      nextUrlHosts: [new URL(simulatorUrl).host],
+      nextUrlHosts: [new URL(simulatorUrl).host, `localhost:${new URL(simulatorUrl).port}`],
       createPayment: () => {
         harness.createPaymentCalls += 1;
         return { ...harness.payment };
@@ -287,8 +309,8 @@ export async function startJourneyHarness(options: HarnessOptions = {}): Promise
   return harness;
 }
 
-function firstFormAction(html: string): string {
-  const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
-  if (action === undefined) throw new Error(`no form on the page: ${html.slice(0, 300)}`);
-  return action;
+function firstForm(html: string): { method: 'GET' | 'POST'; action: string } {
+  const found = /<form method="(post|get)" action="([^"]+)"/.exec(html);
+  if (found === null) throw new Error(`no form on the page: ${html.slice(0, 300)}`);
+  return { method: found[1] === 'get' ? 'GET' : 'POST', action: found[2] as string };
 }

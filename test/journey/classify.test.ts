@@ -1,33 +1,33 @@
 import { PAYMENT_STATUSES } from '../../src/client/types';
 import type { PaymentStatus } from '../../src/client/types';
-import { classifyPayment } from '../../src/journey/classify';
+import { classifyPayment } from '../../src/settlement';
 
 describe('classifyPayment', () => {
   it.each([
-    [{ status: 'success' }, { outcome: 'success', settles: true }],
-    [{ status: 'capturable' }, { outcome: 'success', capturable: true, settles: true }],
-    [{ status: 'created' }, { outcome: 'pending', settles: false }],
-    [{ status: 'started' }, { outcome: 'pending', settles: false }],
-    [{ status: 'submitted' }, { outcome: 'pending', settles: false }],
+    [{ status: 'success' }, { outcome: 'success', final: true }],
+    [{ status: 'capturable' }, { outcome: 'success', capturable: true, final: true }],
+    [{ status: 'created' }, { outcome: 'pending', final: false }],
+    [{ status: 'started' }, { outcome: 'pending', final: false }],
+    [{ status: 'submitted' }, { outcome: 'pending', final: false }],
     [
       { status: 'failed', code: 'P0010' },
-      { outcome: 'failed', reason: 'declined', settles: true },
+      { outcome: 'failed', reason: 'declined', final: true },
     ],
     [
       { status: 'failed', code: 'P0020' },
-      { outcome: 'failed', reason: 'expired', settles: true },
+      { outcome: 'failed', reason: 'expired', final: true },
     ],
     [
       { status: 'failed', code: 'P0030' },
-      { outcome: 'failed', reason: 'cancelled_by_user', settles: true },
+      { outcome: 'failed', reason: 'cancelled_by_user', final: true },
     ],
     [
       { status: 'cancelled', code: 'P0040' },
-      { outcome: 'cancelled', reason: 'cancelled_by_service', settles: true },
+      { outcome: 'cancelled', reason: 'cancelled_by_service', final: true },
     ],
     [
       { status: 'error', code: 'P0050' },
-      { outcome: 'error', reason: 'provider_error', settles: true },
+      { outcome: 'error', reason: 'provider_error', final: true },
     ],
   ] as const)('maps %j', (state, expected) => {
     expect(classifyPayment(state)).toEqual(expected);
@@ -37,7 +37,7 @@ describe('classifyPayment', () => {
     expect(classifyPayment({ status: 'failed', code: 'P0099' })).toEqual({
       outcome: 'error',
       reason: 'unknown_state',
-      settles: true,
+      final: true,
     });
   });
 
@@ -46,7 +46,7 @@ describe('classifyPayment', () => {
     expect(classifyPayment(state)).toEqual({
       outcome: 'error',
       reason: 'unknown_state',
-      settles: false,
+      final: false,
     });
   });
 

@@ -28,7 +28,7 @@ describe('journey.close()', () => {
       apiBaseUrl,
       publicUrl: 'http://127.0.0.1:3000',
       cookie: { secrets: ['a-test-secret-that-is-long-enough-0001'], secure: false },
-      nextUrlHosts: [new URL(apiBaseUrl).host],
+      nextUrlHosts: [new URL(apiBaseUrl).host, `localhost:${new URL(apiBaseUrl).port}`],
       createPayment: () => ({ amount: 100, reference: 'R1', description: 'Test' }),
       outcomes: { success: () => undefined, failed: () => undefined },
     });

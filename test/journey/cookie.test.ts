@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { journeyId } from '../../src/settlement';
 import { createPaymentCookieSealer } from '../../src/cookie';
 import { parseSetCookie } from '../helpers/browser';
 import {
@@ -198,6 +199,7 @@ describe('the payment cookie', () => {
             createdAt: Date.now(),
           },
           60 * MINUTE,
+          journeyId(new URL(h.publicUrl).origin, MOUNT),
         );
         browser.setCookieValue(COOKIE_NAME, forged);
         const page = await browser.get(`${h.appUrl}${MOUNT}/return`);

@@ -1,4 +1,4 @@
-import { accountFingerprint, createLogFingerprint } from '../../src/journey/fingerprint';
+import { accountFingerprint, createLogFingerprint } from '../../src/settlement';
 
 describe('createLogFingerprint', () => {
   it('is stable for one secret, differs by secret, and does not contain the id', () => {

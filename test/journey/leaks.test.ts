@@ -25,7 +25,7 @@ describe('secrets never leak into logs, URLs or cookies', () => {
       const r = await response;
       if (r.location !== undefined && r.url.startsWith(h.appUrl)) {
         serviceLocations.push(r.location);
-        if (r.location.startsWith(h.simulatorUrl)) nextUrls.push(r.location);
+        if (new RegExp(`^${h.pagesUrlPattern}/`).test(r.location)) nextUrls.push(r.location);
       }
       return r;
     };

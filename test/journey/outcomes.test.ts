@@ -166,7 +166,7 @@ describe('outcomes through the real router and the simulator’s hosted pages', 
       const started = await h.start(browser);
       const back = await browser.get(`${h.appUrl}${MOUNT}/return`);
       expect(back.status).toBe(303);
-      expect(back.location).toMatch(new RegExp(`^${h.simulatorUrl}/secure/`));
+      expect(back.location).toMatch(new RegExp(`^${h.pagesUrlPattern}/secure/`));
       expect(back.location).not.toBe(started.location);
       expect(h.paymentIds()).toHaveLength(1);
       // The fresh next_url works: the citizen can still pay this one payment.

@@ -129,7 +129,7 @@ describe('payJourney', () => {
         apiBaseUrl: sim.url,
         publicUrl: app.url,
         cookie: { secrets: [SECRET], secure: false },
-        nextUrlHosts: [new URL(sim.url).host],
+        nextUrlHosts: [new URL(sim.url).host, `localhost:${new URL(sim.url).port}`],
         createPayment: () => ({ amount: 700, reference: 'MULTI', description: 'Fee' }),
         outcomes: {
           success: (_req, res, result) =>
@@ -231,6 +231,15 @@ describe('payJourney', () => {
         getReturnId: (id: string) => store.getReturnId(id),
         claim: (key: string, ttl: number) => store.claim(key, ttl),
         release: (key: string) => store.release(key),
+        beginSettlement: (key: string, ms: number) => store.beginSettlement(key, ms),
+        renewSettlement: (key: string, token: string, ms: number) =>
+          store.renewSettlement(key, token, ms),
+        commitSettlement: (key: string, token: string, ms: number) =>
+          store.commitSettlement(key, token, ms),
+        releaseSettlement: (key: string, token: string) => store.releaseSettlement(key, token),
+        getPending: (id: string) => store.getPending(id),
+        markDue: (id: string) => store.markDue(id),
+        listDue: () => store.listDue(),
       };
       const journey = payJourney(options({ store: counting, reconcile: { everyMinutes: 5 } }));
       await jest.advanceTimersByTimeAsync(5 * 60_000 + 10);

@@ -5,7 +5,8 @@
 import http from 'node:http';
 import request from 'supertest';
 import { payJourney } from '../../src/journey/pay-journey';
-import type { PaymentResult, SettledResult } from '../../src/journey/result';
+import type { PaymentResult, SettledResult } from '../../src/settlement';
+import { generateTestApiKey } from '../../src/simulator';
 import { CapturingLogger } from '../helpers/capturing-logger';
 import {
   COOKIE_NAME,
@@ -24,7 +25,9 @@ describe('phase 2 regressions', () => {
   let h: JourneyHarness;
 
   afterEach(async () => {
-    await h.close();
+    // The one test without a harness leaves it unset.
+    if ((h as JourneyHarness | undefined) !== undefined) await h.close();
+    h = undefined as unknown as JourneyHarness;
   });
 
   function paymentCookieHeader(browserCookies: string | undefined): string {
@@ -170,7 +173,7 @@ describe('phase 2 regressions', () => {
       publicUrl: h.publicUrl,
       mountPath: '/other',
       cookie: { secrets: [COOKIE_SECRET], name: COOKIE_NAME, secure: false },
-      nextUrlHosts: [new URL(h.simulatorUrl).host],
+      nextUrlHosts: [new URL(h.simulatorUrl).host, `localhost:${new URL(h.simulatorUrl).port}`],
       createPayment: () => ({ amount: 100, reference: 'OTHER', description: 'Other' }),
       outcomes: {
         success: (_req, res, result) => {
@@ -345,7 +348,7 @@ describe('phase 2 regressions', () => {
       const logger = new CapturingLogger();
       const build = (): ReturnType<typeof payJourney> =>
         payJourney({
-          apiKey: 'api_test_abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz01',
+          apiKey: generateTestApiKey(),
           publicUrl: 'https://apply.example.gov.uk',
           cookie: { secrets: [COOKIE_SECRET] },
           createPayment: () => ({ amount: 100, reference: 'R', description: 'D' }),
@@ -354,7 +357,7 @@ describe('phase 2 regressions', () => {
         });
       const journeys = [build(), build()];
       const warnings = logger.entries.filter(
-        (e) => e.level === 'warn' && /MemoryStore/.test(e.msg),
+        (e) => e.level === 'warn' && /MemoryStore/.test(e.msg ?? ''),
       );
       expect(warnings).toHaveLength(1);
       expect(warnings[0]?.msg).toMatch(/restart/);

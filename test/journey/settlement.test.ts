@@ -1,4 +1,4 @@
-import type { SettledResult } from '../../src/journey/result';
+import type { SettledResult } from '../../src/settlement';
 import { MOUNT, renderedOutcome, startJourneyHarness } from '../helpers/journey-harness';
 import type { JourneyHarness, RenderedOutcome } from '../helpers/journey-harness';
 

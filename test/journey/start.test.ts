@@ -21,7 +21,7 @@ describe('POST {mount}/start', () => {
     const browser = h.browser();
     const started = await h.start(browser);
     expect(started.status).toBe(303);
-    expect(started.location).toMatch(new RegExp(`^${h.simulatorUrl}/secure/[0-9a-f-]{36}$`));
+    expect(started.location).toMatch(new RegExp(`^${h.pagesUrlPattern}/secure/[0-9a-f-]{36}$`));
     expect(started.headers['cache-control']).toBe('no-store');
     expect(started.body).toBe('');
     const [payment] = h.simulator.payments.list();
@@ -76,7 +76,7 @@ describe('POST {mount}/start', () => {
       await browser.navigate('GET', first.location as string);
       const again = await h.start(browser);
       expect(again.status).toBe(303);
-      expect(again.location).toMatch(new RegExp(`^${h.simulatorUrl}/secure/`));
+      expect(again.location).toMatch(new RegExp(`^${h.pagesUrlPattern}/secure/`));
       expect(again.location).not.toBe(first.location);
       expect(h.simulator.payments.size).toBe(1);
       const paid = await h.payOnHostedPages(browser, again.location as string);
@@ -184,7 +184,7 @@ describe('POST {mount}/start', () => {
         headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example' },
       });
       expect(back.status).toBe(303);
-      expect(back.location).toMatch(new RegExp(`^${h.simulatorUrl}/secure/`));
+      expect(back.location).toMatch(new RegExp(`^${h.pagesUrlPattern}/secure/`));
     });
   });
 

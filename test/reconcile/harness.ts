@@ -1,8 +1,8 @@
 import { PayClient } from '../../src/client/pay-client';
 import type { Payment } from '../../src/client/types';
-import type { SettledResult } from '../../src/journey/result';
-import { settlePayment } from '../../src/journey/settle';
-import type { SettleDeps } from '../../src/journey/settle';
+import type { SettledResult } from '../../src/settlement';
+import { createLogFingerprint, createSettler } from '../../src/settlement';
+import type { Settler } from '../../src/settlement';
 import type { ReconcileDeps } from '../../src/reconcile';
 import { createSimulator, generateTestApiKey } from '../../src/simulator';
 import type { RunningSimulator, Simulator } from '../../src/simulator';
@@ -20,12 +20,15 @@ export interface Harness {
   store: MemoryStore;
   logger: CapturingLogger;
   settled: SettledResult[];
+  /** What the settler's onSettled does; a test may replace it. Records into `settled` by default. */
+  onSettled: (result: SettledResult) => void | Promise<void>;
   /** What reconciliation's rate gate asked to sleep, in order (the client's own sleeps are apart). */
   gateSleeps: number[];
   /** Simulator-clock time of every status read reconciliation made. */
   fetchTimes: number[];
   deps: ReconcileDeps;
-  settleDeps: SettleDeps;
+  /** The settlement core the run uses; a test settles through it as another feed would. */
+  settler: Settler;
   /** Creates a payment through PayClient and records it as pending, as `start` does. */
   createPending(overrides?: { amount?: number; reference?: string }): Promise<PaymentRecord>;
   close(): Promise<void>;
@@ -55,22 +58,24 @@ export async function startHarness(
   const settled: SettledResult[] = [];
   const gateSleeps: number[] = [];
   const fetchTimes: number[] = [];
-  const settleDeps: SettleDeps = {
+  const fingerprint = createLogFingerprint('reconcile-harness-secret-0123456789-abcdefghij');
+  const settler = createSettler({
     store,
-    onSettled: (result) => {
-      settled.push(result);
-    },
+    journey: 'test-journey',
+    onSettled: (result) => harness.onSettled(result),
     logger,
-  };
+    fingerprint,
+    now: simulator.clock.now,
+  });
   const deps: ReconcileDeps = {
     store,
     fetchPayment: (record) => {
       fetchTimes.push(simulator.clock.now());
       return client.getPaymentBySelfLink(record.selfHref);
     },
-    settle: (payment, classification) =>
-      settlePayment(settleDeps, payment, classification, 'reconcile'),
+    settler,
     logger,
+    fingerprint,
     now: simulator.clock.now,
     sleep: async (ms) => {
       gateSleeps.push(ms);
@@ -78,17 +83,20 @@ export async function startHarness(
     },
   };
   let counter = 0;
-  return {
+  const harness: Harness = {
     simulator,
     running,
     client,
     store,
     logger,
     settled,
+    onSettled: (result) => {
+      settled.push(result);
+    },
     gateSleeps,
     fetchTimes,
     deps,
-    settleDeps,
+    settler,
     async createPending(overrides = {}) {
       counter += 1;
       const payment = await client.createPayment({
@@ -106,6 +114,7 @@ export async function startHarness(
       await running.close();
     },
   };
+  return harness;
 }
 
 export function recordOf(payment: Payment): PaymentRecord {

@@ -1,7 +1,6 @@
 import { PayConfigError } from '../../src/config-error';
-import { classifyPayment } from '../../src/journey/classify';
-import { settlePayment } from '../../src/journey/settle';
-import { paymentFingerprint, reconcileLockKey, reconcilePending } from '../../src/reconcile';
+import { classifyPayment } from '../../src/settlement';
+import { reconcilePending } from '../../src/reconcile';
 import type { ReconcileSummary, StaleInfo } from '../../src/reconcile';
 import { PayClient } from '../../src/client/pay-client';
 import { generateTestApiKey, TEST_CARDS } from '../../src/simulator';
@@ -130,12 +129,9 @@ describe('exactly once, against the return route and other runs', () => {
     expect(h.settled).toHaveLength(1);
 
     const payment = await h.client.getPayment(record.paymentId);
-    const outcome = await settlePayment(
-      h.settleDeps,
-      payment,
-      classifyPayment(payment.state),
-      'return',
-    );
+    const classification = classifyPayment(payment.state);
+    if (!classification.final) throw new Error('expected a finished payment');
+    const outcome = await h.settler.settle(payment, classification, 'return');
     expect(outcome).toBe('already_settled');
     expect(h.settled).toHaveLength(1);
   });
@@ -143,12 +139,12 @@ describe('exactly once, against the return route and other runs', () => {
   it('reconciliation after a return counts it as already settled', async () => {
     const record = await h.createPending();
     h.simulator.completePayment(record.paymentId, { card: PAID });
-    // A claim taken by a return whose onSettled is still running: the pending record is still there.
-    h.store.claim(`settled:${record.paymentId}`, MINUTE * 60 * 24);
+    // A lease held by a return whose onSettled is still running: the pending record is still there.
+    h.store.beginSettlement(h.settler.keys.settlement(record.paymentId), MINUTE * 60 * 24);
     h.simulator.clock.advance(61 * MINUTE);
 
     const summary = await reconcilePending(h.deps);
-    expect(summary).toMatchObject({ checked: 1, alreadySettled: 1 });
+    expect(summary).toMatchObject({ checked: 1, inProgress: 1, alreadySettled: 0 });
     expect(totalSettled(summary)).toBe(0);
     expect(h.settled).toHaveLength(0);
   });
@@ -170,7 +166,9 @@ describe('exactly once, against the return route and other runs', () => {
     expect([...onSettledCountsById().values()].every((n) => n === 1)).toBe(true);
     expect(totalSettled(a) + totalSettled(b)).toBe(12);
     // Every record was settled by one run and skipped or found settled by the other.
-    expect(a.lockedElsewhere + a.alreadySettled + totalSettled(a)).toBeLessThanOrEqual(12);
+    expect(
+      a.lockedElsewhere + a.alreadySettled + a.inProgress + totalSettled(a),
+    ).toBeLessThanOrEqual(12);
     expect(await pendingIds(h.store)).toEqual([]);
   });
 
@@ -185,7 +183,9 @@ describe('exactly once, against the return route and other runs', () => {
 
     const returns = records.map(async (record) => {
       const payment = await h.client.getPayment(record.paymentId);
-      return settlePayment(h.settleDeps, payment, classifyPayment(payment.state), 'return');
+      const classification = classifyPayment(payment.state);
+      if (!classification.final) throw new Error('expected a finished payment');
+      return h.settler.settle(payment, classification, 'return');
     });
     const [summary, ...returnOutcomes] = await Promise.all([
       reconcilePending(h.deps, { concurrency: 4, ratePerSecond: 1000 }),
@@ -203,7 +203,7 @@ describe('exactly once, against the return route and other runs', () => {
     h.simulator.completePayment(record.paymentId, { card: PAID });
     h.simulator.clock.advance(61 * MINUTE);
     // Another instance's run holds the lock on this payment.
-    h.store.claim(reconcileLockKey(record.paymentId), MINUTE);
+    h.store.claim(h.settler.keys.reconcileLock(record.paymentId), MINUTE);
     const summary = await reconcilePending(h.deps);
     expect(summary).toMatchObject({ checked: 0, lockedElsewhere: 1 });
     expect(h.settled).toHaveLength(0);
@@ -214,7 +214,7 @@ describe('exactly once, against the return route and other runs', () => {
     const record = await h.createPending();
     h.simulator.clock.advance(61 * MINUTE);
     await reconcilePending(h.deps);
-    expect(h.store.claim(reconcileLockKey(record.paymentId), MINUTE)).toBe(true);
+    expect(h.store.claim(h.settler.keys.reconcileLock(record.paymentId), MINUTE)).toBe(true);
   });
 });
 
@@ -335,7 +335,7 @@ describe('faults', () => {
   it('an onSettled failure counts as settleFailed, releases the claim, and the next run settles it', async () => {
     await finishedPayments(3);
     let failures = 1;
-    h.settleDeps.onSettled = (result) => {
+    h.onSettled = (result) => {
       if (failures > 0) {
         failures -= 1;
         throw new Error('fulfilment database down');
@@ -359,6 +359,7 @@ describe('faults', () => {
         async *listPending(): AsyncGenerator<PaymentRecord> {
           throw new Error('connection lost');
         },
+        listDue: () => h.store.listDue(),
       }),
     };
     await expect(reconcilePending(deps)).rejects.toThrow('connection lost');
@@ -397,7 +398,7 @@ describe('stale payments', () => {
     expect(stale[0]?.[1]).toMatchObject({ reason: 'unfinished', status: 'created' });
     expect(stale[0]?.[1].ageMinutes).toBeGreaterThanOrEqual(420);
     const warning = h.logger.entries.find((e) => e.msg?.includes('long after'));
-    expect(warning?.obj).toMatchObject({ payment: paymentFingerprint(payment.payment_id) });
+    expect(warning?.obj).toMatchObject({ payment: h.deps.fingerprint(payment.payment_id) });
     expect(await pendingIds(h.store)).toEqual([payment.payment_id]);
 
     await reconcilePending(deps);
@@ -440,7 +441,7 @@ describe('stale payments', () => {
     const record = await h.createPending();
     h.simulator.completePayment(record.paymentId, { card: PAID });
     h.simulator.clock.advance(7 * 60 * MINUTE);
-    h.settleDeps.onSettled = () => {
+    h.onSettled = () => {
       throw new Error('down');
     };
     const infos: StaleInfo[] = [];

@@ -1,4 +1,4 @@
-import { classifyPayment } from '../../src/journey/classify';
+import { classifyPayment } from '../../src/settlement';
 import type { Payment } from '../../src/client/types';
 import { TEST_CARDS } from '../../src/simulator';
 import type { FaultRule } from '../../src/simulator';
@@ -244,13 +244,13 @@ it(`${CITIZENS} chaotic citizens: nothing lost, doubled or contradicted, nothing
         : {};
       const answer = await browser.request('POST', new URL(action, page.url).href, { form });
       if (answer.location === undefined) return;
-      if (!answer.location.startsWith(harness.simulatorUrl)) return; // back to the service: closed
+      if (!new RegExp(`^${harness.pagesUrlPattern}`).test(answer.location)) return; // back to the service: closed
       page = await browser.navigate('GET', answer.location);
     }
   }
 
   function describePage(page: BrowserResponse): string {
-    if (page.url.startsWith(harness.simulatorUrl)) return 'on GOV.UK Pay';
+    if (new RegExp(`^${harness.pagesUrlPattern}`).test(page.url)) return 'on GOV.UK Pay';
     if (page.headers['content-type']?.includes('json') === true) {
       const shown = JSON.parse(page.body) as { outcome: string; reason: string | null };
       return `${shown.outcome}${shown.reason === null ? '' : `/${shown.reason}`}`;
@@ -367,7 +367,7 @@ it(`${CITIZENS} chaotic citizens: nothing lost, doubled or contradicted, nothing
   const nextUrls = new Set<string>();
   for (const b of harness.browsers)
     for (const url of b.requested)
-      if (url.startsWith(`${harness.simulatorUrl}/secure/`)) nextUrls.add(url);
+      if (new RegExp(`^${harness.pagesUrlPattern}/secure/`).test(url)) nextUrls.add(url);
   const secrets = [
     harness.apiKey,
     ...payments.map((p) => p.payment_id),

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { classifyPayment } from '../../src/journey/classify';
+import { classifyPayment } from '../../src/settlement';
 import type { PaymentState } from '../../src/client/types';
 
 const KNOWN_STATUSES = [
@@ -70,13 +70,13 @@ describe('classifyPayment is total and fails closed', () => {
         if (c.capturable) expect(status).toBe('capturable');
         if (!(KNOWN_STATUSES as readonly string[]).includes(status)) {
           // Unknown: an error page, and never settled, since the payment may still change.
-          expect(c).toEqual({ outcome: 'error', reason: 'unknown_state', settles: false });
+          expect(c).toEqual({ outcome: 'error', reason: 'unknown_state', final: false });
         }
         if (status === 'failed') {
           expect(['failed', 'error']).toContain(c.outcome);
-          expect(c.settles).toBe(true);
+          expect(c.final).toBe(true);
         }
-        if (c.outcome === 'pending') expect(c.settles).toBe(false);
+        if (c.outcome === 'pending') expect(c.final).toBe(false);
       }),
       { numRuns: 20_000 },
     );
@@ -90,7 +90,7 @@ describe('classifyPayment is total and fails closed', () => {
           expect(classify('failed', code)).toEqual({
             outcome: 'error',
             reason: 'unknown_state',
-            settles: true,
+            final: true,
           });
         },
       ),

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { SettledResult } from '../../src/journey';
+import type { SettledResult } from '../../src/index';
 import type { Fault, FaultRule } from '../../src/simulator';
 import { MemoryStore } from '../../src/store';
 import { TEST_CARDS } from '../../src/simulator';

@@ -96,7 +96,7 @@ class ImmortalClaimStore extends AsyncStore {
 
 /** Read-then-write lease: two racing begins both acquire. */
 class RacyLeaseStore extends AsyncStore {
-  override async beginSettlement(key: string, leaseMs: number): Promise<SettlementBegin> {
+  override async beginSettlement(key: string): Promise<SettlementBegin> {
     const seen = this.inner.beginSettlement(`peek:${key}`, 1);
     await tick();
     if (seen.status === 'acquired') this.inner.releaseSettlement(`peek:${key}`, seen.lease.token);

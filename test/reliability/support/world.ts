@@ -3,13 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { runInThisContext } from 'node:vm';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
-import { payJourney } from '../../../src/journey';
+import { payJourney } from '../../../src/index';
 import type {
   PayJourney,
   PayJourneyOptions,
   PaymentResult,
   SettledResult,
-} from '../../../src/journey';
+} from '../../../src/index';
 import { createSimulator, generateTestApiKey } from '../../../src/simulator';
 import type { Simulator } from '../../../src/simulator';
 import { CapturingLogger } from '../../helpers/capturing-logger';
@@ -134,7 +134,7 @@ export async function startJourneyWorld(
     apiBaseUrl: world.url,
     publicUrl: PUBLIC_URL,
     cookie: { secrets: [COOKIE_SECRET], name: COOKIE_NAME },
-    nextUrlHosts: [new URL(world.url).host],
+    nextUrlHosts: [new URL(world.url).host, `localhost:${new URL(world.url).port}`],
     createPayment: (req) => ({
       amount: 2500,
       reference: reference?.(req) ?? 'REL-0001',
