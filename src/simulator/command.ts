@@ -1,6 +1,7 @@
 import { TEST_CARDS } from './cards.js';
 import { generateTestApiKey } from './ids.js';
 import type { SimulatorOptions } from './options.js';
+import { crossSiteOrigin } from './engine.js';
 import { createSimulator } from './simulator.js';
 import { generateWebhookSecret } from './webhooks/index.js';
 
@@ -23,6 +24,10 @@ Options:
                     api_test_/api_live_ key
   --admin           serve the admin routes under /__simulator
   --no-rate-limit   switch off the 15 POSTs per second limit
+  --pages-on-api-host
+                    serve next_url on the API's own host; by default it is on
+                    the other loopback name (localhost for 127.0.0.1), so the
+                    pages are cross-site to a local service, as GOV.UK Pay's are
   --webhook-url URL send GOV.UK Pay's webhooks, signed, to URL, e.g.
                     http://127.0.0.1:3000/pay/webhooks
   --webhook-secret S
@@ -44,6 +49,7 @@ function parseArgs(args: readonly string[]): ParsedArgs | 'help' {
   const apiKeys: string[] = [];
   let admin = false;
   let rateLimit = true;
+  let pagesOnApiHost = false;
   let webhookUrl: string | undefined;
   let webhookSecret: string | undefined;
   for (let i = 0; i < args.length; i++) {
@@ -85,6 +91,9 @@ function parseArgs(args: readonly string[]): ParsedArgs | 'help' {
       case '--no-rate-limit':
         rateLimit = false;
         break;
+      case '--pages-on-api-host':
+        pagesOnApiHost = true;
+        break;
       case '--webhook-url':
         webhookUrl = value();
         break;
@@ -106,6 +115,7 @@ function parseArgs(args: readonly string[]): ParsedArgs | 'help' {
       ...(apiKeys.length > 0 ? { apiKeys } : {}),
       ...(admin ? { admin } : {}),
       ...(rateLimit ? {} : { rateLimit: false }),
+      ...(pagesOnApiHost ? { pagesBaseUrl: false as const } : {}),
       ...(webhookUrl === undefined ? {} : { webhooks: [{ url: webhookUrl, secret }] }),
     },
   };
@@ -177,6 +187,10 @@ export async function runSimulatorCommand(args: readonly string[], io: CommandIo
       `GOV.UK Pay simulator listening on ${server.url}`,
       '',
       `  apiBaseUrl:   ${server.url}`,
+      `  pages:        ${parsed.options.pagesBaseUrl === false ? server.url : crossSiteOrigin(server.url)}`,
+      parsed.options.pagesBaseUrl === false
+        ? '                (on the API host: --pages-on-api-host)'
+        : '                (cross-site to a service on 127.0.0.1, as GOV.UK Pay is: allow this host for next_url)',
       `  test API key: ${key}`,
       parsed.options.apiKeys === undefined
         ? '                (any well-formed api_test_ or api_live_ key is accepted)'

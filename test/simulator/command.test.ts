@@ -23,6 +23,26 @@ async function until(predicate: () => boolean): Promise<void> {
 }
 
 describe('govuk-pay-express simulator', () => {
+  it('--pages-on-api-host keeps next_url on the API host', async () => {
+    let stop!: () => void;
+    const stopped = new Promise<void>((resolve) => (stop = resolve));
+    const { out, io } = captureIo(stopped);
+    const running = runSimulatorCommand(['--port', '0', '--pages-on-api-host'], io);
+    await until(() => out.length > 0);
+    const banner = out.join('\n');
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(banner)?.[1] as string;
+    const key = /test API key: (api_test_[0-9a-v]+)/.exec(banner)?.[1] as string;
+    expect(banner).toContain(`pages:        ${url}`);
+    const created = await axios.post(
+      `${url}/v1/payments`,
+      { amount: 100, reference: 'R', description: 'D', return_url: 'https://example.com/r' },
+      { headers: { authorization: `Bearer ${key}` } },
+    );
+    expect(created.data._links.next_url.href.startsWith(`${url}/secure/`)).toBe(true);
+    stop();
+    await expect(running).resolves.toBe(0);
+  });
+
   it('starts on 127.0.0.1, prints the URL, a working test key and the test cards, and stops on the signal', async () => {
     let stop!: () => void;
     const stopped = new Promise<void>((resolve) => (stop = resolve));
@@ -34,6 +54,8 @@ describe('govuk-pay-express simulator', () => {
     const key = /test API key: (api_test_[0-9a-v]+)/.exec(banner)?.[1];
     expect(url).toBeDefined();
     expect(key).toHaveLength(67);
+    // The pages are on the other loopback name, cross-site to a service on 127.0.0.1.
+    expect(banner).toContain(`pages:        ${(url as string).replace('127.0.0.1', 'localhost')}`);
     for (const card of [
       '4444333322221111',
       '4000000000000002',
