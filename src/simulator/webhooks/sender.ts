@@ -94,6 +94,13 @@ const POLL_MS = 100;
 const EXPIRY_SWEEP_MS = 2000;
 const MAX_KEPT = 10_000;
 
+/**
+ * Keeps each sender alive exactly as long as its engine. The change registry and the poll hold
+ * senders weakly, and a service may keep only `sim.app` (the routers hold the engine): without
+ * this, its webhooks would stop whenever the collector ran.
+ */
+const sendersByEngine = new WeakMap<SimulatorEngine, WebhookSender>();
+
 class Outgoing {
   state: WebhookMessageRecord['state'] = 'pending';
   attempts = 0;
@@ -172,6 +179,7 @@ export class WebhookSender implements SimulatorChangeListener {
     this.agents = createDeliveryAgents();
     this.lastClockOffset = engine.clock.now() - Date.now();
     if (endpoints.length > 0) {
+      sendersByEngine.set(engine, this);
       listenToSimulatorChanges(this);
       // The poll holds only a weak reference, so a dropped simulator stops polling.
       const self = new WeakRef(this);
