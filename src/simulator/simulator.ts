@@ -34,6 +34,12 @@ import {
 export interface RunningSimulator {
   /** e.g. `http://127.0.0.1:54321`; use it as the client's `apiBaseUrl`. */
   readonly url: string;
+  /**
+   * Where `next_url` sends the citizen, e.g. `http://localhost:54321`: cross-site to a service
+   * on 127.0.0.1 unless `pagesBaseUrl` says otherwise. Allow its host in the journey's
+   * `nextUrlHosts`.
+   */
+  readonly pagesUrl: string;
   /** Stops listening and closes open connections. */
   close(): Promise<void>;
 }
@@ -280,6 +286,7 @@ export function createSimulator(options?: SimulatorOptions): Simulator {
           if (config.baseUrl === undefined) engine.fallbackOrigin = url;
           resolve({
             url,
+            pagesUrl: engine.pagesOrigin(url),
             close: () =>
               new Promise<void>((done, fail) => {
                 server.close((error) => (error === undefined ? done() : fail(error)));

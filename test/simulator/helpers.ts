@@ -120,7 +120,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ha
   return {
     sim,
     url: server.url,
-    pagesUrl: crossSite(server.url),
+    pagesUrl: server.pagesUrl,
     key,
     get: (path, options) => call('GET', path, undefined, options),
     post: (path, body, options) => call('POST', path, body, options),

@@ -14,6 +14,7 @@ describe('where next_url points', () => {
     const h = await startSimulator({ rateLimit: false });
     try {
       const { port } = new URL(h.url);
+      expect(h.pagesUrl).toBe(`http://localhost:${port}`);
       const p = await h.createPayment();
       expect(new URL(p._links.next_url?.href as string).host).toBe(`localhost:${port}`);
       expect(p._links.next_url_post?.href).toBe(`http://localhost:${port}/secure`);
