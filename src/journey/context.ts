@@ -2,6 +2,7 @@ import type { PaymentCookieSealer } from '../cookie/index.js';
 import type { Logger } from '../logger.js';
 import type { Settler } from '../settlement/index.js';
 import type { PaymentStore } from '../store/types.js';
+import type { WebhookReceiver } from '../webhooks/receiver.js';
 import type { JourneyClients } from './clients.js';
 import type { ResolvedJourneyConfig } from './resolve-options.js';
 
@@ -16,6 +17,8 @@ export interface JourneyContext {
   fingerprint: (paymentId: string) => string;
   /** The settlement core, shared by every feed of this journey. */
   settler: Settler;
+  /** The `POST {mount}/webhooks` receiver; undefined when `webhooks` is not configured. */
+  webhooks?: WebhookReceiver;
 }
 
 /** How long a pending record is kept: as long as GOV.UK Pay keeps next_url tokens. */

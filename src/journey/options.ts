@@ -3,6 +3,7 @@ import type { CreatePaymentRequest } from '../client/types.js';
 import type { Logger } from '../logger.js';
 import type { Outcome, ResultOf, SettledResult, StaleInfo } from '../settlement/index.js';
 import type { PaymentRecord, PaymentStore } from '../store/types.js';
+import type { JourneyWebhooksOptions, WebhookHandler } from '../webhooks/options.js';
 
 /**
  * What the service's `createPayment(req)` returns: the payment, taken from the server's own
@@ -196,6 +197,23 @@ export interface PayJourneyOptions {
    * @default reconciliation only when `journey.reconcile()` is called
    */
   reconcile?: JourneyReconcileOptions;
+  /**
+   * Receives GOV.UK Pay's webhooks at `POST {mount}/webhooks`, so a payment whose citizen never
+   * comes back is settled within seconds, not at the next reconciliation. Give the signing
+   * secrets of the webhook set up in the GOV.UK Pay admin tool. Mount the journey before any
+   * body parser: the signature is over the raw body.
+   * @default no webhook route
+   */
+  webhooks?: JourneyWebhooksOptions;
+  /**
+   * Receives the webhook messages the journey does not settle itself: refunds, and events of
+   * payments it did not create (payment links, other services on the account). Typed by
+   * `event_type`; at least once and de-duplicated. If it throws, the answer is 500 and GOV.UK
+   * Pay sends the message again later. GOV.UK Pay waits only 3 seconds: queue slow work.
+   * Needs `webhooks`.
+   * @default such messages are acknowledged and dropped
+   */
+  onWebhook?: WebhookHandler;
   /**
    * Where the default `missing` page links to, to start again: a path on this service, or an
    * absolute URL on `publicUrl`'s origin.

@@ -8,6 +8,7 @@ import { createLogFingerprint, createSettler, journeyId } from '../settlement/in
 import type { PaymentResult } from '../settlement/index.js';
 import type { PaymentStore } from '../store/types.js';
 import type { Logger } from '../logger.js';
+import { createWebhookReceiver } from '../webhooks/receiver.js';
 import { createJourneyClients } from './clients.js';
 import type { JourneyContext } from './context.js';
 import type { PayJourneyOptions, PaymentDetails } from './options.js';
@@ -79,7 +80,8 @@ export interface PayJourneyMethods {
   /** The API client for this request's key. */
   clientFor(req: Request): PayClient;
   /**
-   * For shutdown, once the server has stopped taking requests: stops the reconcile timer
+   * For shutdown, once the server has stopped taking requests: waits for payments being settled
+   * after their webhooks (new webhooks get 503, so GOV.UK Pay sends them again), stops the reconcile timer
    * (waiting for a run in flight), stops renewing settlement leases still held (another
    * instance takes them once they run out), closes the GOV.UK Pay connections and the default
    * store.
@@ -128,6 +130,13 @@ export function payJourney(options: PayJourneyOptions, ...rest: unknown[]): PayJ
     fingerprint,
     settler,
   };
+  if (config.webhooks !== undefined) {
+    ctx.webhooks = createWebhookReceiver({
+      ctx,
+      config: config.webhooks,
+      onWebhook: config.onWebhook,
+    });
+  }
   const routes = createJourneyRouter(ctx);
   const reconciler = createJourneyReconciler(ctx);
 
@@ -146,6 +155,8 @@ export function payJourney(options: PayJourneyOptions, ...rest: unknown[]): PayJ
     },
     clientFor: (req) => clients.forRequest(req).client,
     close: async () => {
+      // Settling begun off a webhook's request finishes first, while the store is still open.
+      await ctx.webhooks?.close();
       await reconciler.stop();
       // Leases still held (an onSettled in flight) run out, and another instance takes them.
       settler.abandonLeases();

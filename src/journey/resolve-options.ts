@@ -5,6 +5,8 @@ import type { Logger } from '../logger.js';
 import { resolveReconcileOptions } from '../reconcile/options.js';
 import type { ReconcileRunOptions } from '../reconcile/options.js';
 import type { PaymentStore } from '../store/types.js';
+import { resolveWebhooksOptions } from '../webhooks/options.js';
+import type { ResolvedWebhooksConfig, WebhookHandler } from '../webhooks/options.js';
 import { DEFAULT_NEXT_URL_HOSTS, compileNextUrlHosts, isLoopbackHost } from './next-url.js';
 import { DEFAULT_LEASE_MS } from '../settlement/index.js';
 import type { NextUrlCheck } from './next-url.js';
@@ -15,11 +17,7 @@ import {
   rejectUnknownKeys,
   requiredFunction,
 } from './option-checks.js';
-import type {
-  JourneyReconcileOptions,
-  OutcomeHandlers,
-  PayJourneyOptions,
-} from './options.js';
+import type { JourneyReconcileOptions, OutcomeHandlers, PayJourneyOptions } from './options.js';
 
 export const DEFAULT_API_BASE_URL = 'https://publicapi.payments.service.gov.uk';
 export const DEFAULT_COOKIE_NAME = 'govuk_pay';
@@ -47,6 +45,8 @@ const OPTION_NAMES = [
   'onSettled',
   'logger',
   'reconcile',
+  'webhooks',
+  'onWebhook',
   'startUrl',
   'mountPath',
   'leaseSeconds',
@@ -125,6 +125,9 @@ export interface ResolvedJourneyConfig {
     everyMinutes?: number;
     onStale?: NonNullable<JourneyReconcileOptions['onStale']>;
   };
+  /** Undefined when there is no webhook route. */
+  webhooks: ResolvedWebhooksConfig | undefined;
+  onWebhook: WebhookHandler | undefined;
   startUrl: string;
   /**
    * Normalised with no trailing slash; '' for the root. Undefined when not given: routes then use
@@ -201,6 +204,7 @@ export function resolveJourneyOptions(options: unknown): ResolvedJourneyConfig {
     ),
     logger: resolveLogger(options.logger),
     reconcile,
+    ...resolveWebhooks(options.webhooks, options.onWebhook),
     startUrl: resolveStartUrl(options.startUrl, publicUrl.origin),
     mountPath: resolveMountPath(options.mountPath),
     leaseMs:
@@ -552,6 +556,25 @@ function resolveReconcile(
     ...(everyMinutes === undefined ? {} : { everyMinutes }),
     ...(onStale === undefined ? {} : { onStale }),
   };
+}
+
+function resolveWebhooks(
+  webhooks: unknown,
+  onWebhook: unknown,
+): Pick<ResolvedJourneyConfig, 'webhooks' | 'onWebhook'> {
+  const resolved = resolveWebhooksOptions(webhooks);
+  const handler = optionalFunction<WebhookHandler>(
+    onWebhook,
+    'onWebhook',
+    'an async (event) => { ... } that handles refunds and events of payments this journey did not create',
+  );
+  if (handler !== undefined && resolved === undefined) {
+    throw new PayConfigError(
+      'ERR_PAY_MISSING_OPTION',
+      'onWebhook needs webhooks: { secrets: [process.env.PAY_WEBHOOK_SECRET] }, the signing secret of the webhook set up in the GOV.UK Pay admin tool',
+    );
+  }
+  return { webhooks: resolved, onWebhook: handler };
 }
 
 function resolveStartUrl(value: unknown, publicOrigin: string): string {

@@ -197,6 +197,11 @@ export function createJourneyRouter(ctx: JourneyContext): JourneyRouter {
 
   const router = Router();
 
+  // Before the body limit below: the receiver reads its raw body itself, with its own limit, and
+  // skips the cross-site checks, since the signature is its authentication.
+  const { webhooks } = ctx;
+  if (webhooks !== undefined) router.post('/webhooks', (req, res) => webhooks.handle(req, res));
+
   // The journey never reads a POST body (the payment comes from createPayment, the cookie from
   // the header), so a large one is only an attack or a mistake: refuse it before any work,
   // whether its size is announced or it comes chunked.

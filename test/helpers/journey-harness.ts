@@ -31,6 +31,8 @@ export interface HarnessOptions {
    * can patch `res` to bend one answer, or act at the moment a call arrives.
    */
   onSimulatorRequest?: (req: http.IncomingMessage, res: http.ServerResponse) => void;
+  /** Runs on the app before the journey is mounted: an app-level body parser, for instance. */
+  beforeJourney?: (app: express.Express) => void;
 }
 
 export interface JourneyHarness {
@@ -284,6 +286,7 @@ export async function startJourneyHarness(options: HarnessOptions = {}): Promise
     });
   harness.journey = buildJourney({});
 
+  options.beforeJourney?.(app);
   // Through a closure, so a redeploy swaps the journey under the same app.
   app.use(mount, (req, res, next) => harness.journey(req, res, next));
   // The service's own routes, using the journey's methods. They sit under the mount path, since

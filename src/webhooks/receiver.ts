@@ -1,0 +1,339 @@
+import type { Request, Response } from 'express';
+import type { JourneyContext } from '../journey/context.js';
+import { classifyPayment, readPayment } from '../settlement/index.js';
+import type { PaymentRecord } from '../store/types.js';
+import { parseWebhookMessage } from './events.js';
+import type { UnknownWebhookMessage, WebhookMessage } from './events.js';
+import type { ResolvedWebhooksConfig, WebhookEvent, WebhookHandler } from './options.js';
+import { planWebhook } from './plan.js';
+import { readRawBody } from './raw-body.js';
+import { verifyWebhookSignature } from './signature.js';
+
+/**
+ * How long a message id is remembered: longer than GOV.UK Pay's retries of one message, which
+ * stop about 3 days after the first attempt (FACTS §14).
+ */
+export const WEBHOOK_DEDUP_TTL_MS = 4 * 24 * 60 * 60 * 1000;
+
+/** Only the probe's answer matters; it is released at once. */
+const SETTLED_PROBE_LEASE_MS = 1000;
+
+export interface WebhookReceiver {
+  /** The `POST {mount}/webhooks` handler. It answers every request itself and never rejects. */
+  handle(req: Request, res: Response): void;
+  /** Refuses new messages (503, so GOV.UK Pay retries) and waits for off-request settling. */
+  close(): Promise<void>;
+}
+
+export interface WebhookReceiverDeps {
+  ctx: JourneyContext;
+  config: ResolvedWebhooksConfig;
+  onWebhook: WebhookHandler | undefined;
+}
+
+type Message = WebhookMessage | UnknownWebhookMessage;
+
+/** A failure of the store, kept apart so the answer (500) and the log can say so. */
+class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+  constructor(readonly step: string) {
+    super(`govuk-pay-express: the store failed while ${step}`);
+  }
+}
+
+class WebhookHandlerError extends Error {
+  override readonly name = 'WebhookHandlerError';
+  constructor(readonly handlerError: string) {
+    super('govuk-pay-express: onWebhook threw');
+  }
+}
+
+/**
+ * GOV.UK Pay's webhooks, received: size-limited raw body, signature before parsing, shape,
+ * de-duplication, then either a due mark and an off-request settle (a payment of this journey)
+ * or `onWebhook` (anything else). No step trusts the body's payment state.
+ */
+export function createWebhookReceiver(deps: WebhookReceiverDeps): WebhookReceiver {
+  const { ctx, config, onWebhook } = deps;
+  const { store, settler, logger, fingerprint } = ctx;
+  const inFlight = new Set<Promise<void>>();
+  let closed = false;
+
+  async function storeStep<T>(step: string, run: () => T | Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch {
+      throw new StoreUnavailableError(step);
+    }
+  }
+
+  /** Reads the truth and settles it. The due mark stays until settled, for reconciliation. */
+  async function settleFromTruth(record: PaymentRecord): Promise<void> {
+    const payment = fingerprint(record.paymentId);
+    try {
+      const read = await readPayment(ctx, ctx.clients.forRecord(record), record);
+      if (!read.ok) return; // readPayment logged it; reconciliation takes the due payment.
+      const classification = classifyPayment(read.payment.state);
+      if (!classification.final) {
+        logger.info(
+          { payment, status: read.payment.state.status },
+          'govuk-pay-express: a webhook named a payment that is not finished yet; reconciliation will look again',
+        );
+        return;
+      }
+      await settler.settle(read.payment, classification, 'webhook');
+    } catch (err) {
+      logger.error(
+        { payment, error: errorName(err) },
+        'govuk-pay-express: could not settle a payment after its webhook; it is marked due, so the next reconciliation settles it',
+      );
+    }
+  }
+
+  /** Starts work once the answer is on its way, so it never delays the 200. */
+  function afterResponse(res: Response, work: () => Promise<void>): void {
+    const sent = new Promise<void>((resolve) => {
+      if (res.writableFinished || res.destroyed) {
+        resolve();
+        return;
+      }
+      res.once('finish', () => resolve());
+      res.once('close', () => resolve());
+    });
+    const task: Promise<void> = sent.then(work).finally(() => inFlight.delete(task));
+    inFlight.add(task);
+  }
+
+  async function markDue(record: PaymentRecord, res: Response): Promise<void> {
+    await storeStep('marking the payment due', () => store.markDue(record.paymentId));
+    afterResponse(res, () => settleFromTruth(record));
+  }
+
+  async function handOver(message: Message): Promise<'delivered' | 'no_handler'> {
+    if (onWebhook === undefined) return 'no_handler';
+    try {
+      await onWebhook(message as WebhookEvent);
+    } catch (err) {
+      throw new WebhookHandlerError(errorName(err));
+    }
+    return 'delivered';
+  }
+
+  /** A payment event about a payment not pending here: settled by this journey already? */
+  async function settledHere(paymentId: string): Promise<boolean> {
+    const key = settler.keys.settlement(paymentId);
+    const begun = await storeStep('checking the settlement', () =>
+      store.beginSettlement(key, SETTLED_PROBE_LEASE_MS),
+    );
+    if (begun.status === 'acquired') {
+      await storeStep('checking the settlement', () =>
+        store.releaseSettlement(key, begun.lease.token),
+      );
+      return false;
+    }
+    // Leased means this journey is settling it right now: as good as settled.
+    return true;
+  }
+
+  /** Acts on a message this instance won; resolves with what it did, for the log. */
+  async function act(kind: 'event' | 'unknown', message: Message, res: Response): Promise<string> {
+    const paymentId = message.resource_id;
+    const isPayment = message.resource_type.toLowerCase() === 'payment';
+    const record = isPayment
+      ? await storeStep('reading the pending payment', () => store.getPending(paymentId))
+      : undefined;
+    const mine =
+      record !== undefined && (record.journey === undefined || record.journey === settler.journey)
+        ? record
+        : undefined;
+    const plan = planWebhook({
+      kind,
+      eventType: message.event_type,
+      resourceType: message.resource_type,
+      pendingHere: mine !== undefined,
+    });
+    switch (plan.action) {
+      case 'settle':
+        await markDue(mine as PaymentRecord, res);
+        return 'marked_due';
+      case 'hand_over':
+        if (plan.markDue) await markDue(mine as PaymentRecord, res);
+        return handOver(message);
+      case 'check_settled':
+        if (await settledHere(paymentId)) return 'already_settled';
+        return handOver(message);
+      case 'acknowledge':
+        return plan.reason;
+      default: {
+        const unknown: never = plan;
+        throw new Error(`unexpected webhook plan ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  async function receive(req: Request, res: Response): Promise<void> {
+    if (closed) {
+      answer(res, 503);
+      return;
+    }
+    const read = await readRawBody(req, config.maxBodyBytes);
+    switch (read.kind) {
+      case 'consumed':
+        logger.error(
+          {},
+          "govuk-pay-express: the webhook body was already read by a body parser, so its signature cannot be checked; mount the journey before express.json() and other body parsers (app.use('/payment', journey) first)",
+        );
+        answer(res, 500);
+        return;
+      case 'too_large':
+        logger.warn(
+          { limit: config.maxBodyBytes },
+          'govuk-pay-express: refused an oversized webhook body',
+        );
+        // Closing stops Node reading the rest of the body just to keep the connection alive.
+        res.setHeader('Connection', 'close');
+        answer(res, 413);
+        return;
+      case 'aborted':
+        answer(res, 400);
+        return;
+      case 'read':
+        break;
+      default: {
+        const unknown: never = read;
+        throw new Error(`unexpected body read ${JSON.stringify(unknown)}`);
+      }
+    }
+
+    const header = req.headers['pay-signature'];
+    if (
+      !verifyWebhookSignature(
+        read.body,
+        typeof header === 'string' ? header : undefined,
+        config.secrets,
+      )
+    ) {
+      // Never the body: a forged message is someone else's words.
+      logger.warn(
+        { signature: header === undefined ? 'missing' : 'mismatch' },
+        'govuk-pay-express: refused a webhook whose Pay-Signature does not match any webhooks.secrets',
+      );
+      answer(res, 401);
+      return;
+    }
+
+    let json: unknown;
+    try {
+      json = JSON.parse(read.body.toString('utf8'));
+    } catch {
+      logger.warn({}, 'govuk-pay-express: refused a signed webhook whose body is not JSON');
+      answer(res, 400);
+      return;
+    }
+    const parsed = parseWebhookMessage(json);
+    if (!parsed.ok) {
+      // The reason names a field, never a value.
+      logger.warn(
+        { reason: parsed.reason },
+        'govuk-pay-express: refused a signed webhook of an unexpected shape',
+      );
+      answer(res, 400);
+      return;
+    }
+    const message: Message = parsed.message;
+    const log = {
+      event: safeEventType(message.event_type),
+      ...(message.resource_type.toLowerCase() === 'payment'
+        ? { payment: fingerprint(message.resource_id) }
+        : {}),
+    };
+
+    const dedupKey = settler.keys.webhookMessage(message.webhook_message_id);
+    let won: boolean;
+    try {
+      won = await store.claim(dedupKey, WEBHOOK_DEDUP_TTL_MS);
+    } catch (err) {
+      logger.error(
+        { ...log, error: errorName(err) },
+        'govuk-pay-express: the store failed while de-duplicating a webhook; answered 500 so GOV.UK Pay sends it again',
+      );
+      answer(res, 500);
+      return;
+    }
+    if (!won) {
+      logger.debug(log, 'govuk-pay-express: a webhook message seen before; acknowledged');
+      answer(res, 200);
+      return;
+    }
+
+    let done: string;
+    try {
+      done = await act(parsed.kind, message, res);
+    } catch (err) {
+      // The message must come back: forget that it was seen, so the retry is processed.
+      try {
+        await store.release(dedupKey);
+      } catch {
+        logger.error(
+          log,
+          'govuk-pay-express: could not release a failed webhook message; its retries within 4 days will be taken as duplicates',
+        );
+      }
+      if (err instanceof WebhookHandlerError) {
+        logger.error(
+          { ...log, error: err.handlerError },
+          'govuk-pay-express: onWebhook threw; answered 500 so GOV.UK Pay sends the message again',
+        );
+      } else {
+        logger.error(
+          {
+            ...log,
+            error:
+              err instanceof StoreUnavailableError ? `store failed ${err.step}` : errorName(err),
+          },
+          'govuk-pay-express: could not act on a webhook; answered 500 so GOV.UK Pay sends it again',
+        );
+      }
+      answer(res, 500);
+      return;
+    }
+    logger.info({ ...log, done }, 'govuk-pay-express: webhook received');
+    answer(res, 200);
+  }
+
+  return {
+    handle(req, res) {
+      receive(req, res).catch((err: unknown) => {
+        // A bug: still an answer, never a crash, and GOV.UK Pay tries again.
+        logger.error(
+          { error: errorName(err) },
+          'govuk-pay-express: the webhook receiver failed unexpectedly',
+        );
+        if (!res.headersSent) answer(res, 500);
+        else res.destroy();
+      });
+    },
+    async close() {
+      closed = true;
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+const KNOWN_EVENT_TYPE_FORMAT = /^[a-z][a-z0-9_]{0,63}$/;
+
+/** A newer event type may be logged by name; anything odd-looking is not echoed. */
+function safeEventType(eventType: string): string {
+  return KNOWN_EVENT_TYPE_FORMAT.test(eventType) ? eventType : 'unrecognised';
+}
+
+function answer(res: Response, status: number): void {
+  res.status(status);
+  res.setHeader('Cache-Control', 'no-store');
+  res.end();
+}
+
+/** Only the class name: messages may quote ids or URLs, which must not reach logs. */
+function errorName(err: unknown): string {
+  return err instanceof Error ? err.name : typeof err;
+}
