@@ -56,7 +56,9 @@ type Behaviour =
   | 'refresh storm'
   | 'back button, then Pay again'
   | 'double-press Pay'
-  | 'cancel on the service';
+  | 'cancel on the service'
+  | 'change the answer, then Pay again'
+  | 'pay, close the tab, change the answer, Pay again';
 
 const BEHAVIOURS: [Behaviour, number][] = [
   ['pay good card', 22],
@@ -70,6 +72,8 @@ const BEHAVIOURS: [Behaviour, number][] = [
   ['back button, then Pay again', 9],
   ['double-press Pay', 8],
   ['cancel on the service', 6],
+  ['change the answer, then Pay again', 6],
+  ['pay, close the tab, change the answer, Pay again', 6],
 ];
 
 const escapes = watchEscapes();
@@ -99,7 +103,10 @@ it(`${CITIZENS} chaotic citizens: nothing lost, doubled or contradicted, nothing
       timeoutMs: TIMEOUT_MS,
       // The order comes from the service's own state; here a header stands in for its session.
       createPayment: (req) => ({
-        amount: 1000 + Number(String(req.headers['x-order'] ?? '0').slice(6)),
+        amount:
+          1000 +
+          Number(String(req.headers['x-order'] ?? '0').slice(6)) +
+          (req.headers['x-changed'] === undefined ? 0 : 500),
         reference: String(req.headers['x-order'] ?? 'ORDER-NONE'),
         description: 'Chaos licence fee',
       }),
@@ -125,7 +132,14 @@ it(`${CITIZENS} chaotic citizens: nothing lost, doubled or contradicted, nothing
 
   async function citizen(plan: (typeof plans)[number]): Promise<void> {
     const browser = recording(harness.browser());
-    const headers = { ...sameOriginHeaders(origin), 'x-order': plan.order };
+    const headers: Record<string, string> = {
+      ...sameOriginHeaders(origin),
+      'x-order': plan.order,
+    };
+    /** The citizen goes back and changes an answer: the same order now costs more. */
+    const changeAnswer = (): void => {
+      headers['x-changed'] = '1';
+    };
     count(`behaviour: ${plan.behaviour}`);
 
     /** Presses Pay until GOV.UK Pay takes the citizen (a fault may say "try again later"). */
@@ -206,6 +220,25 @@ it(`${CITIZENS} chaotic citizens: nothing lost, doubled or contradicted, nothing
         if (shown.location !== undefined)
           last = await harness.payOnHostedPages(browser, shown.location, GOOD);
         else count('start: try again later');
+        break;
+      }
+      case 'change the answer, then Pay again': {
+        const nextUrl = await pressPay();
+        if (nextUrl === undefined) break;
+        if (plan.roll < 0.5) await browser.get(nextUrl);
+        changeAnswer();
+        last = await payAndReturn(GOOD);
+        if (last !== undefined) count('changed before paying: paid the new amount');
+        break;
+      }
+      case 'pay, close the tab, change the answer, Pay again': {
+        const nextUrl = await pressPay();
+        if (nextUrl === undefined) break;
+        await payWithoutReturning(browser, nextUrl);
+        changeAnswer();
+        // Paid already: the journey must show that payment, never take the money again.
+        last = await browser.navigate('POST', `${harness.appUrl}${MOUNT}/start`, { headers });
+        count(`paid then changed: second Pay ${describePage(last)}`);
         break;
       }
       case 'cancel on the service': {
