@@ -33,7 +33,13 @@ export type {
   PayJourneyOptions,
   PaymentDetails,
 } from './journey/index.js';
-export { classifyPayment, createSettler, readPayment } from './settlement/index.js';
+export {
+  classifyPayment,
+  createLogFingerprint,
+  createSettler,
+  journeyId,
+  readPayment,
+} from './settlement/index.js';
 export type {
   Classification,
   FinalClassification,
