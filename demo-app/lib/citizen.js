@@ -162,7 +162,12 @@ function createPaymentDetails({ orders }) {
       reference: application.reference,
       description: translate(lang, 'payment.description', { months: application.months }),
       language: lang,
-      metadata: { permit_months: application.months },
+      // What the payment buys travels with it: onSettled issues the permit from these, not
+      // from the session, which the citizen can change after paying.
+      metadata: {
+        permit_months: application.months,
+        vehicle_registration: application.vehicleRegistration,
+      },
     };
   };
 }
