@@ -65,7 +65,9 @@ async function checkReturn(serverUrl, pair) {
 export async function journeyCookie(serverUrl, upstream, cookieName = COOKIE_NAME) {
   const sealer = loadSealer();
   const { pair, value, setCookie } = await startPayment(serverUrl, cookieName);
-  const record = sealer.unseal(value);
+  // The cookie is bound to its journey: the public origin and the mount path.
+  const { journeyId } = require('../../dist/cjs/index.js');
+  const record = sealer.unseal(value, journeyId(new URL(PUBLIC_URL).origin, '/payment'));
   if (!record) throw new Error('the journey cookie does not unseal with the configured secret');
   await upstream.request('complete', { paymentId: record.paymentId });
   await checkReturn(serverUrl, pair);

@@ -16,7 +16,9 @@ try {
     apiBaseUrl: upstreamUrl,
     publicUrl: PUBLIC_URL,
     cookie: { secrets: [COOKIE_SECRET], name: COOKIE_NAME },
-    nextUrlHosts: [new URL(upstreamUrl).host],
+    // The simulator serves its pages on localhost, cross-site to the API host, as GOV.UK Pay does.
+    nextUrlHosts: [new URL(upstreamUrl).host, `localhost:${new URL(upstreamUrl).port}`],
+    mountPath: '/payment',
     createPayment: () => ({ ...PAYMENT }),
     outcomes: {
       success: (req, res) => res.redirect(303, '/done'),
