@@ -7,7 +7,9 @@
 //   GOVUK_PAY_API_KEY=api_test_... npm start   GOV.UK Pay's real test service
 //
 // Environment: PORT (3000), SIMULATOR_PORT (a free port), DEMO_PUBLIC_URL, DEMO_COOKIE_SECRET
-// (random per run), DEMO_ADMIN_PASSWORD (the /admin payments page is off without it).
+// (random per run), DEMO_ADMIN_PASSWORD (the /admin payments page is off without it),
+// REDIS_URL or DATABASE_URL (the journey's state in RedisStore or PostgresStore; the demo's own
+// permit orders stay in memory either way).
 
 const http = require('node:http');
 const path = require('node:path');
@@ -48,6 +50,8 @@ const {
 } = require('./lib/citizen.js');
 const { adminRoutes } = require('./lib/admin.js');
 const { securityHeaders } = require('./lib/security.js');
+const { payStartRateLimits } = require('./lib/rate-limit.js');
+const { createDemoStore } = require('./lib/store.js');
 
 const GOVUK_PAY_HOSTS = ['*.payments.service.gov.uk'];
 const GOVUK_PAY_FORM_ORIGINS = ['https://*.payments.service.gov.uk'];
@@ -64,6 +68,18 @@ function deriveSecret(secret, purpose) {
   return Buffer.from(
     hkdfSync('sha256', secret, '', `govuk-pay-express demo ${purpose}`, 32),
   ).toString('base64url');
+}
+
+/**
+ * Where the embedded simulator serves its card pages. Like GOV.UK Pay's, they are cross-site to
+ * the service: reached at 127.0.0.1, it hands out `next_url`s on localhost, same port. So a
+ * `SameSite=Strict` cookie is lost on the way back here, as it would be in production.
+ */
+function simulatorPagesOrigin(apiOrigin) {
+  const url = new URL(apiOrigin);
+  if (url.hostname === '127.0.0.1') url.hostname = 'localhost';
+  else if (url.hostname === 'localhost') url.hostname = '127.0.0.1';
+  return url.origin;
 }
 
 /** A path on this site to go back to after switching language; never a `//host` elsewhere. */
@@ -127,7 +143,11 @@ function languageMiddleware(req, res, next) {
  * @param {number} [options.maxRetries] GOV.UK Pay read retries. Default: the library's.
  * @param {number} [options.timeoutMs] GOV.UK Pay call timeout. Default: the library's.
  * @param {number} [options.reconcileEveryMinutes] Reconcile abandoned payments on a timer.
- * @returns {Promise<{ app, simulator, simulatorUrl, journey, orders, close(): Promise<void> }>}
+ * @param {object} [options.store] The journey's PaymentStore. Default: the library's MemoryStore.
+ * @param {{ windowMs?: number, perSession?: number, perClient?: number }} [options.payStartLimits]
+ *   Rate limits on POST /payment/start. Default: 10 a minute per session, 30 per client IP.
+ * @returns {Promise<{ app, simulator, simulatorUrl, simulatorPagesUrl, journey, orders,
+ *   close(): Promise<void> }>}
  */
 async function createDemoApp(options) {
   const { publicUrl, apiKey, cookieSecret, adminPassword } = options;
@@ -141,16 +161,19 @@ async function createDemoApp(options) {
 
   let simulator;
   let simulatorServer;
+  let simulatorPagesUrl;
   let payApi = { apiKey, ...(options.apiBaseUrl ? { apiBaseUrl: options.apiBaseUrl } : {}) };
   let nextUrlHosts = GOVUK_PAY_HOSTS;
   let formOrigins = GOVUK_PAY_FORM_ORIGINS;
   if (apiKey === undefined) {
     simulator = createSimulator();
     simulatorServer = await simulator.listen(options.simulatorPort ?? 0);
-    const simulatorUrl = new URL(simulatorServer.url);
-    payApi = { apiKey: generateTestApiKey(), apiBaseUrl: simulatorUrl.origin };
-    nextUrlHosts = [...GOVUK_PAY_HOSTS, simulatorUrl.host];
-    formOrigins = [...GOVUK_PAY_FORM_ORIGINS, simulatorUrl.origin];
+    const apiOrigin = new URL(simulatorServer.url).origin;
+    simulatorPagesUrl = simulatorPagesOrigin(apiOrigin);
+    payApi = { apiKey: generateTestApiKey(), apiBaseUrl: apiOrigin };
+    nextUrlHosts = [...GOVUK_PAY_HOSTS, new URL(simulatorPagesUrl).host];
+    // form-action also governs the redirect to next_url that follows the Pay form.
+    formOrigins = [...GOVUK_PAY_FORM_ORIGINS, simulatorPagesUrl];
   }
 
   const orders = createOrderBook({ logger });
@@ -162,6 +185,7 @@ async function createDemoApp(options) {
       mountPath: MOUNT_PATH,
       cookie: { secrets: [deriveSecret(secret, 'payment cookie')], secure: https },
       nextUrlHosts,
+      ...(options.store === undefined ? {} : { store: options.store }),
       createPayment: createPaymentDetails({ orders }),
       outcomes: outcomePages({ orders }),
       onSettled: (result) => orders.settle(result),
@@ -197,7 +221,11 @@ async function createDemoApp(options) {
   );
   app.use(languageMiddleware);
   app.use(citizenRoutes({ orders, payStartUrl: `${MOUNT_PATH}/start` }));
-  app.post(`${MOUNT_PATH}/start`, payStartGuard({ orders }));
+  app.post(
+    `${MOUNT_PATH}/start`,
+    ...payStartRateLimits(options.payStartLimits),
+    payStartGuard({ orders }),
+  );
   app.use(MOUNT_PATH, journey);
   if (adminPassword) {
     app.use(
@@ -230,6 +258,7 @@ async function createDemoApp(options) {
     app,
     simulator,
     simulatorUrl: simulatorServer?.url,
+    simulatorPagesUrl,
     journey,
     orders,
     async close() {
@@ -314,20 +343,36 @@ async function main() {
     );
   }
   const port = parsePort(env.PORT, 'PORT') ?? 3000;
-  const running = await startDemo({
-    host: '127.0.0.1',
-    port,
-    // GOV.UK Pay's test service sends the citizen back to a `localhost` return URL.
-    ...(apiKey === undefined ? {} : { apiKey, publicHostname: 'localhost' }),
-    ...(env.DEMO_PUBLIC_URL ? { publicUrl: env.DEMO_PUBLIC_URL } : {}),
-    ...(apiKey === undefined
-      ? { simulatorPort: parsePort(env.SIMULATOR_PORT, 'SIMULATOR_PORT') }
-      : {}),
-    ...(env.DEMO_COOKIE_SECRET ? { cookieSecret: env.DEMO_COOKIE_SECRET } : {}),
-    ...(env.DEMO_ADMIN_PASSWORD ? { adminPassword: env.DEMO_ADMIN_PASSWORD } : {}),
-    logger: consoleLogger,
-    reconcileEveryMinutes: 15,
-  });
+  // REDIS_URL or DATABASE_URL: the journey's state in a shared store; else in memory.
+  const chosenStore = await createDemoStore(env, { logger: consoleLogger });
+  let started;
+  try {
+    started = await startDemo({
+      host: '127.0.0.1',
+      port,
+      // GOV.UK Pay's test service sends the citizen back to a `localhost` return URL.
+      ...(apiKey === undefined ? {} : { apiKey, publicHostname: 'localhost' }),
+      ...(env.DEMO_PUBLIC_URL ? { publicUrl: env.DEMO_PUBLIC_URL } : {}),
+      ...(apiKey === undefined
+        ? { simulatorPort: parsePort(env.SIMULATOR_PORT, 'SIMULATOR_PORT') }
+        : {}),
+      ...(env.DEMO_COOKIE_SECRET ? { cookieSecret: env.DEMO_COOKIE_SECRET } : {}),
+      ...(env.DEMO_ADMIN_PASSWORD ? { adminPassword: env.DEMO_ADMIN_PASSWORD } : {}),
+      logger: consoleLogger,
+      reconcileEveryMinutes: 15,
+      ...(chosenStore.store === undefined ? {} : { store: chosenStore.store }),
+    });
+  } catch (err) {
+    await chosenStore.close();
+    throw err;
+  }
+  const running = {
+    ...started,
+    async close() {
+      await started.close();
+      await chosenStore.close();
+    },
+  };
   const { demo, url } = running;
   const lines = [
     '',
@@ -336,8 +381,10 @@ async function main() {
     `  Open ${url} in your browser.`,
     '',
     demo.simulator
-      ? `  GOV.UK Pay: the embedded simulator at ${demo.simulatorUrl} (offline, generated test key)`
+      ? `  GOV.UK Pay: the embedded simulator at ${demo.simulatorUrl} (offline, generated test key;\n` +
+        `    its card pages on ${demo.simulatorPagesUrl}, cross-site to the demo as GOV.UK Pay's are)`
       : '  GOV.UK Pay: the real test service, with your api_test_ key',
+    `  Payment state: ${chosenStore.description}`,
   ];
   if (demo.simulator) {
     lines.push(

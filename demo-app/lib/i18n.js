@@ -87,6 +87,8 @@ const messages = {
     'error.startFailed.title': 'Sorry, GOV.UK Pay is unavailable',
     'error.startFailed.text':
       'You cannot pay for your permit at the moment. Try again later. Your answers have been saved.',
+    'error.tooManyStarts.title': 'You have tried to pay too many times',
+    'error.tooManyStarts.text': 'Wait a minute, then try again. Your answers have been saved.',
     'error.provider.title': 'Sorry, there was a problem with your payment',
     'error.provider.text': 'No money has been taken from your account. You can try again.',
     'error.generic.title': 'Sorry, there is a problem with the service',
@@ -187,6 +189,9 @@ const messages = {
     'error.startFailed.title': 'Mae’n ddrwg gennym, nid yw GOV.UK Pay ar gael',
     'error.startFailed.text':
       'Ni allwch dalu am eich trwydded ar hyn o bryd. Rhowch gynnig arall arni yn nes ymlaen. Mae eich atebion wedi’u cadw.',
+    'error.tooManyStarts.title': 'Rydych wedi ceisio talu gormod o weithiau',
+    'error.tooManyStarts.text':
+      'Arhoswch funud, yna rhowch gynnig arall arni. Mae eich atebion wedi’u cadw.',
     'error.provider.title': 'Mae’n ddrwg gennym, roedd problem gyda’ch taliad',
     'error.provider.text':
       'Nid oes arian wedi’i gymryd o’ch cyfrif. Gallwch roi cynnig arall arni.',

@@ -16,6 +16,9 @@ describeBuilt('the demo server, as npm start runs it', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0' };
     delete env.GOVUK_PAY_API_KEY;
     delete env.DEMO_ADMIN_PASSWORD;
+    // No shared store: the in-memory default, which must need no server either.
+    delete env.REDIS_URL;
+    delete env.DATABASE_URL;
     const child = spawn(process.execPath, ['demo-app/server.js'], { cwd: ROOT, env });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -34,6 +37,10 @@ describeBuilt('the demo server, as npm start runs it', () => {
       });
       expect(output).toContain('4444333322221111');
       expect(output).toMatch(/embedded simulator at http:\/\/127\.0\.0\.1:\d+/);
+      expect(output).toMatch(/card pages on http:\/\/localhost:\d+/);
+      expect(output).toMatch(
+        /Payment state: in memory \(MemoryStore.*the demo keeps its own permit orders in memory/,
+      );
 
       const page = await fetch(url);
       expect(page.status).toBe(200);
