@@ -1,6 +1,11 @@
 import type { PayClient } from '../client/index.js';
 import type { Payment } from '../client/types.js';
-import { classifyPayment, readPayment } from '../settlement/index.js';
+import {
+  classifyPayment,
+  inStore,
+  readPayment,
+  SettlementStoreError,
+} from '../settlement/index.js';
 import type {
   Classification,
   FinalClassification,
@@ -35,9 +40,8 @@ export async function settleAndShow(
   source: ResultSource,
 ): Promise<PaymentResult> {
   await ctx.settler.settle(payment, classification, source);
-  const firstVisit = await ctx.store.claim(
-    ctx.settler.keys.shown(payment.payment_id),
-    SHOWN_TTL_MS,
+  const firstVisit = await inStore(() =>
+    ctx.store.claim(ctx.settler.keys.shown(payment.payment_id), SHOWN_TTL_MS),
   );
   const { final: _final, ...outcome } = classification;
   return { ...outcome, payment, firstVisit, source } as PaymentResult;
@@ -75,7 +79,33 @@ export async function observePayment(
 ): Promise<PaymentResult> {
   const read = await readJourneyPayment(ctx, client, record);
   if (!read.ok) return unconfirmedResult(source);
-  return showPayment(ctx, read.payment, source);
+  return withStoreDownAsUnconfirmed(ctx, source, () => showPayment(ctx, read.payment, source));
+}
+
+/**
+ * The store could not settle or mark the payment: the citizen may have paid and nothing could
+ * be recorded, so the answer is `unconfirmed` — never `missing`, never a 500 — and the payment
+ * stays pending for the next feed. Errors of the service's own `onSettled` pass through.
+ */
+export async function withStoreDownAsUnconfirmed(
+  ctx: JourneyContext,
+  source: ResultSource,
+  show: () => Promise<PaymentResult>,
+): Promise<PaymentResult> {
+  try {
+    return await show();
+  } catch (err) {
+    if (!(err instanceof SettlementStoreError)) throw err;
+    ctx.logger.error(
+      { error: errorName(err.cause) },
+      'govuk-pay-express: the payment store is unavailable; showing unconfirmed',
+    );
+    return unconfirmedResult(source);
+  }
+}
+
+function errorName(err: unknown): string {
+  return err instanceof Error ? err.name : typeof err;
 }
 
 export function unconfirmedResult(source: ResultSource = 'return'): UnavailableResult {

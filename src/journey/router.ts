@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { PayConfigError } from '../config-error.js';
-import { journeyId } from '../settlement/index.js';
+import { journeyId, SettlementStoreError } from '../settlement/index.js';
 import type { PaymentResult } from '../settlement/index.js';
 import type { PaymentRecord } from '../store/types.js';
 import { readWithinLimit } from './body-limit.js';
@@ -10,7 +10,13 @@ import { RETURN_ID_AFTER_SHOWN_MS } from './context.js';
 import type { JourneyContext } from './context.js';
 import { readCookieValues, serializePaymentCookie } from './cookie-header.js';
 import { resolveOutcomeHandlers, sendPage } from './default-outcomes.js';
-import { missingResult, observePayment } from './observe.js';
+import {
+  missingResult,
+  observePayment,
+  startFailedResult,
+  unconfirmedResult,
+  withStoreDownAsUnconfirmed,
+} from './observe.js';
 import type { OutcomeHandler, PaymentDetails } from './options.js';
 import { forbiddenPage, tooLargePage } from './pages.js';
 import { isSafeMountPath } from './resolve-options.js';
@@ -156,7 +162,18 @@ export function createJourneyRouter(ctx: JourneyContext): JourneyRouter {
     const cookie = readPaymentCookie(req, mountPath);
     const existing = 'record' in cookie ? cookie.record : undefined;
 
-    const plan = await planStart(ctx, req, details, existing, mountPath);
+    let plan: Awaited<ReturnType<typeof planStart>>;
+    try {
+      plan = await planStart(ctx, req, details, existing, mountPath);
+    } catch (err) {
+      if (!(err instanceof SettlementStoreError)) throw err;
+      // The store could not settle the earlier payment: creating another could charge twice.
+      logger.error(
+        { error: 'SettlementStoreError' },
+        'govuk-pay-express: the payment store is unavailable; not starting a payment',
+      );
+      plan = { kind: 'outcome', result: startFailedResult() };
+    }
     if (plan.kind === 'outcome') {
       await dispatch(req, res, plan.result);
       return;
@@ -181,8 +198,11 @@ export function createJourneyRouter(ctx: JourneyContext): JourneyRouter {
     const client = ctx.clients.forRecord(found.record, req);
     const result = await observePayment(ctx, client, found.record, 'return');
     if (returnId !== undefined && result.firstVisit && isFinished(result)) {
-      // Shown once: the id now works only for a refresh, then stops being a way in.
-      await ctx.store.saveReturnId(returnId, found.record, RETURN_ID_AFTER_SHOWN_MS);
+      // Shown once: the id now works only for a refresh, then stops being a way in. A store too
+      // busy to shorten it leaves it working for its full week, which is no reason to fail.
+      await Promise.resolve(
+        ctx.store.saveReturnId(returnId, found.record, RETURN_ID_AFTER_SHOWN_MS),
+      ).catch(() => undefined);
     }
     await dispatch(req, res, result);
   }
@@ -192,7 +212,9 @@ export function createJourneyRouter(ctx: JourneyContext): JourneyRouter {
     const found = readPaymentCookie(req, mountPath);
     if ('reason' in found) return missingResult(found.reason);
     const client = ctx.clients.forRecord(found.record, req);
-    return cancelJourneyPayment(ctx, client, found.record);
+    return withStoreDownAsUnconfirmed(ctx, 'cancel', () =>
+      cancelJourneyPayment(ctx, client, found.record),
+    );
   }
 
   const router = Router();
@@ -243,10 +265,21 @@ export function createJourneyRouter(ctx: JourneyContext): JourneyRouter {
       '/return/:returnId',
       route(async (req, res) => {
         const returnId = req.params.returnId;
-        const record =
-          typeof returnId === 'string' && RETURN_ID_FORMAT.test(returnId)
-            ? await ctx.store.getReturnId(returnId)
-            : undefined;
+        let record: PaymentRecord | undefined;
+        try {
+          record =
+            typeof returnId === 'string' && RETURN_ID_FORMAT.test(returnId)
+              ? await ctx.store.getReturnId(returnId)
+              : undefined;
+        } catch (err) {
+          // The store cannot say which payment this is: the citizen may have paid.
+          logger.error(
+            { error: err instanceof Error ? err.name : typeof err },
+            'govuk-pay-express: the payment store is unavailable; showing unconfirmed',
+          );
+          await dispatch(req, res, unconfirmedResult('return'));
+          return;
+        }
         await runReturn(
           req,
           res,

@@ -29,3 +29,4 @@ export type { StaleInfo, StaleReason } from './stale.js';
 export { journeyId, paymentKeys } from './keys.js';
 export type { PaymentKeys } from './keys.js';
 export { accountFingerprint, createLogFingerprint } from './fingerprint.js';
+export { SettlementStoreError, inStore } from './store-error.js';

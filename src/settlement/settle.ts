@@ -7,6 +7,7 @@ import type { PaymentKeys } from './keys.js';
 import { recordOfPayment } from './read-payment.js';
 import type { ResultSource, SettledResult } from './result.js';
 import type { StaleInfo } from './stale.js';
+import { inStore } from './store-error.js';
 
 /**
  * How long a settlement is remembered once committed. It must outlive every way back to the
@@ -127,7 +128,7 @@ export function createSettler(options: SettlerOptions): Settler {
     source: ResultSource,
   ): Promise<SettleOutcome> {
     const key = keys.settlement(payment.payment_id);
-    const begun = await store.beginSettlement(key, leaseMs);
+    const begun = await inStore(() => store.beginSettlement(key, leaseMs));
     if (begun.status === 'settled') return 'already_settled';
     if (begun.status === 'leased') return 'in_progress';
     const { lease } = begun;
@@ -154,7 +155,11 @@ export function createSettler(options: SettlerOptions): Settler {
       throw err;
     }
     stopRenewing();
-    const committed = await store.commitSettlement(key, lease.token, SETTLEMENT_RETENTION_MS);
+    // A store down at this point leaves the lease to run out: the next feed settles again, with
+    // the next attempt, so the fulfilment is repeated (and told) rather than lost.
+    const committed = await inStore(() =>
+      store.commitSettlement(key, lease.token, SETTLEMENT_RETENTION_MS),
+    );
     const log = { payment: fingerprint(payment.payment_id), outcome: result.outcome, source };
     if (!committed) {
       // Our lease ran out and another feed took it: it will call onSettled again, with the
@@ -165,7 +170,11 @@ export function createSettler(options: SettlerOptions): Settler {
       );
       return 'in_progress';
     }
-    await store.deletePending(payment.payment_id);
+    try {
+      await store.deletePending(payment.payment_id);
+    } catch {
+      // Settled all the same: reconciliation finds it committed and forgets it then.
+    }
     logger.info(
       { ...log, ...(lease.attempt > 1 ? { attempt: lease.attempt } : {}) },
       'govuk-pay-express: payment settled',
