@@ -195,7 +195,7 @@ export class SimulatorEngine {
       reason,
       this.clock.now(),
     );
-    (payment.disputes ??= []).push(dispute);
+    payment.addDispute(dispute);
     this.store.addDispute(dispute);
     return dispute;
   }

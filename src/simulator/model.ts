@@ -29,18 +29,30 @@ export interface SimRefund {
 }
 
 /**
+ * What few payments have: agreements, MOTO, surcharges, disputes. Kept apart so the common
+ * payment stays small (100,000 of them must fit in well under 200 MB).
+ */
+export class PaymentExtras {
+  agreement: SimAgreement | undefined = undefined;
+  agreementPaymentType: AgreementPaymentType | undefined = undefined;
+  canRetry: boolean | undefined = undefined;
+  plannedDecline: { readonly canRetry: boolean } | undefined = undefined;
+  surcharge: number | undefined = undefined;
+  oneTimeToken: string | undefined = undefined;
+  disputes: SimDispute[] | undefined = undefined;
+}
+
+/**
  * A payment as the simulator keeps it: compact plain data, rendered to the wire shape on each
- * read (100,000 of them must fit in well under 200 MB). `account` identifies the API key that
- * created it, by a hash, never the key itself.
+ * read (100,000 of them must fit in well under 200 MB). `owner` is its account, which holds no
+ * API key.
  *
  * Built by a constructor rather than an object literal: V8 pretenures literal allocation sites
  * whose objects survive, which under a burst of creates left old space three times larger than
  * the live payments (bench/simulator.mjs).
  */
 export class SimPayment {
-  readonly account: string;
   readonly owner: Account;
-  readonly live: boolean;
   readonly amount: number;
   readonly reference: string;
   readonly description: string;
@@ -52,18 +64,7 @@ export class SimPayment {
   readonly delayedCapture: boolean;
   readonly moto: boolean;
   readonly authorisationMode: AuthorisationMode;
-  /** The agreement this payment charges (agreement mode) or sets up (`set_up_agreement`). */
-  readonly agreement: SimAgreement | undefined;
-  readonly agreementPaymentType: AgreementPaymentType | undefined;
   status: PaymentStatus = 'created';
-  /** Set on failed agreement payments: whether the service may try again (FACTS.md §9). */
-  canRetry: boolean | undefined = undefined;
-  /** An agreement payment that the provider will decline, decided when it is created. */
-  plannedDecline: { readonly canRetry: boolean } | undefined = undefined;
-  /** `corporate_card_surcharge`, once a corporate card with a surcharge paid. */
-  surcharge: number | undefined = undefined;
-  /** MOTO API: the `one_time_token` of `auth_url_post`, until it is used. */
-  oneTimeToken: string | undefined = undefined;
   code: PaymentStateCode | undefined = undefined;
   providerId: string | undefined = undefined;
   card: CardDetails | undefined = undefined;
@@ -72,7 +73,6 @@ export class SimPayment {
   events: SimEvent[] | undefined = undefined;
   refunds: SimRefund[] | undefined = undefined;
   refunded = 0;
-  disputes: SimDispute[] | undefined = undefined;
   /** The opaque id in the hosted pages' URLs, minted when a browser first opens a `next_url`. */
   pageId: string | undefined = undefined;
   /** Browsers (by cookie id) that opened one of this payment's `next_url` tokens. */
@@ -82,6 +82,7 @@ export class SimPayment {
    * A lone token is kept as a string: most payments only ever have the one from create.
    */
   openTokens: string | string[] | undefined = undefined;
+  private extras: PaymentExtras | undefined = undefined;
 
   constructor(
     readonly id: string,
@@ -103,9 +104,7 @@ export class SimPayment {
     },
     readonly createdAt: number,
   ) {
-    this.account = owner.id;
     this.owner = owner;
-    this.live = owner.live;
     this.amount = input.amount;
     this.reference = input.reference;
     this.description = input.description;
@@ -117,8 +116,77 @@ export class SimPayment {
     this.delayedCapture = input.delayedCapture;
     this.moto = input.moto;
     this.authorisationMode = input.authorisationMode;
-    this.agreement = input.agreement;
-    this.agreementPaymentType = input.agreementPaymentType;
+    if (input.agreement !== undefined) this.extra().agreement = input.agreement;
+    if (input.agreementPaymentType !== undefined) {
+      this.extra().agreementPaymentType = input.agreementPaymentType;
+    }
+  }
+
+  private extra(): PaymentExtras {
+    return (this.extras ??= new PaymentExtras());
+  }
+
+  /** The account's id, which the store indexes by. */
+  get account(): string {
+    return this.owner.id;
+  }
+
+  get live(): boolean {
+    return this.owner.live;
+  }
+
+  /** The agreement this payment charges (agreement mode) or sets up (`set_up_agreement`). */
+  get agreement(): SimAgreement | undefined {
+    return this.extras?.agreement;
+  }
+
+  get agreementPaymentType(): AgreementPaymentType | undefined {
+    return this.extras?.agreementPaymentType;
+  }
+
+  /** Set on failed agreement payments: whether the service may try again (FACTS.md §9). */
+  get canRetry(): boolean | undefined {
+    return this.extras?.canRetry;
+  }
+
+  set canRetry(value: boolean | undefined) {
+    this.extra().canRetry = value;
+  }
+
+  /** An agreement payment that the provider will decline, decided when it is created. */
+  get plannedDecline(): { readonly canRetry: boolean } | undefined {
+    return this.extras?.plannedDecline;
+  }
+
+  set plannedDecline(value: { readonly canRetry: boolean } | undefined) {
+    this.extra().plannedDecline = value;
+  }
+
+  /** `corporate_card_surcharge`, once a corporate card with a surcharge paid. */
+  get surcharge(): number | undefined {
+    return this.extras?.surcharge;
+  }
+
+  set surcharge(value: number | undefined) {
+    if (value !== undefined || this.extras !== undefined) this.extra().surcharge = value;
+  }
+
+  /** MOTO API: the `one_time_token` of `auth_url_post`, until it is used. */
+  get oneTimeToken(): string | undefined {
+    return this.extras?.oneTimeToken;
+  }
+
+  set oneTimeToken(value: string | undefined) {
+    if (value !== undefined || this.extras !== undefined) this.extra().oneTimeToken = value;
+  }
+
+  get disputes(): SimDispute[] | undefined {
+    return this.extras?.disputes;
+  }
+
+  /** Opens a dispute on this payment. */
+  addDispute(dispute: SimDispute): void {
+    (this.extra().disputes ??= []).push(dispute);
   }
 }
 
