@@ -50,7 +50,7 @@ describeBrowser('accessibility of every page (axe-core)', () => {
 
   const base = (): string => running.url;
   const simulator = () => running.demo.simulator;
-  const simulatorUrl = (): string => running.demo.simulatorUrl;
+  const simulatorUrl = (): string => running.demo.simulatorPagesUrl;
 
   /** Runs axe on the page as it is now; `expected` guards against checking the wrong page. */
   async function audit(name: string, expected: string | RegExp): Promise<void> {
@@ -65,11 +65,20 @@ describeBrowser('accessibility of every page (axe-core)', () => {
       failures.push(formatViolations(`${name} (${page.url()})`, violations));
   }
 
+  /** GOV.UK Pay's end page for an unsuccessful payment: audited, then Continue to the service. */
+  async function auditEndPage(name: string, expected: string, lang: 'en' | 'cy' = 'en') {
+    await audit(name, expected);
+    await page
+      .getByRole('button', { name: lang === 'cy' ? 'Parhau' : 'Continue', exact: true })
+      .click();
+  }
+
   function expectNoFailures(): void {
     if (failures.length > 0) console.error(failures.join('\n\n'));
     expect(failures).toEqual([]);
   }
 
+  // 24 pages, each audited by axe in chromium: a generous timeout, for a loaded 2-core machine.
   test('the English journey: questions, errors, GOV.UK Pay pages, every outcome page', async () => {
     await page.goto(`${base()}/`);
     await audit('start', 'Pay for a resident parking permit');
@@ -114,10 +123,12 @@ describeBrowser('accessibility of every page (axe-core)', () => {
     await fillApplication(page, base());
     await pressPay(page, simulatorUrl());
     await payWithCard(page, CARDS.declined);
+    await auditEndPage('GOV.UK Pay declined', 'Your payment has been declined');
     await audit('declined', 'Your payment was declined');
 
     await page.getByRole('button', { name: 'Try again' }).click();
     await page.getByRole('button', { name: 'Cancel payment' }).click();
+    await auditEndPage('GOV.UK Pay cancelled', 'Your payment has been cancelled');
     await audit('cancelled by the citizen', 'You cancelled your payment');
 
     await page.getByRole('button', { name: 'Try again' }).click();
@@ -125,6 +136,7 @@ describeBrowser('accessibility of every page (axe-core)', () => {
     await page.waitForURL(`${simulatorUrl()}/pay/**`);
     simulator().clock.advance(91 * 60 * 1000);
     await page.reload();
+    await auditEndPage('GOV.UK Pay expired', 'Your payment session has expired');
     await audit('expired', 'Your payment session expired');
 
     const before = paymentIds(simulator());
@@ -138,6 +150,10 @@ describeBrowser('accessibility of every page (axe-core)', () => {
     await page.goto(`${base()}/check-answers`);
     await pressPay(page, simulatorUrl());
     await payWithCard(page, CARDS.providerError);
+    await auditEndPage(
+      'GOV.UK Pay technical problem',
+      'Sorry, we’re experiencing technical problems',
+    );
     await audit('provider error', 'Sorry, there was a problem with your payment');
 
     const removeFault = simulator().faults.inject({
@@ -168,8 +184,8 @@ describeBrowser('accessibility of every page (axe-core)', () => {
     await audit('payment not found', 'We could not find your payment');
 
     expectNoFailures();
-    expect(checked).toHaveLength(20);
-  });
+    expect(checked).toHaveLength(24);
+  }, 180_000);
 
   test('the Welsh journey: questions, errors, GOV.UK Pay pages and outcome pages in Welsh', async () => {
     await page.goto(`${base()}/?lang=cy`);
@@ -184,12 +200,13 @@ describeBrowser('accessibility of every page (axe-core)', () => {
     await pressPay(page, simulatorUrl(), 'cy');
     await audit('Welsh GOV.UK Pay card details', 'Rhowch fanylion y cerdyn');
     await payWithCard(page, CARDS.declined, 'cy');
+    await auditEndPage('Welsh GOV.UK Pay declined', 'Mae eich taliad wedi cael ei wrthod', 'cy');
     await audit('Welsh declined', 'Cafodd eich taliad ei wrthod');
     await page.getByRole('button', { name: 'Rhoi cynnig arall arni' }).click();
     await payWithCard(page, CARDS.good, 'cy');
     await audit('Welsh confirmation', 'Taliad wedi’i gwblhau');
 
     expectNoFailures();
-    expect(checked).toHaveLength(6);
-  });
+    expect(checked).toHaveLength(7);
+  }, 90_000);
 });

@@ -8,6 +8,7 @@ import type { Payment } from '../../src/client/types';
 import type { PageProblems, RunningDemo } from './support';
 import {
   CARDS,
+  continueFromEndPage,
   describeBrowser,
   fillApplication,
   formatViolations,
@@ -225,7 +226,7 @@ describeBrowser('demo payments admin', () => {
     try {
       await fillApplication(citizen.page, base());
       const before = paymentIds(simulator());
-      await pressPay(citizen.page, running.demo.simulatorUrl);
+      await pressPay(citizen.page, running.demo.simulatorPagesUrl);
       const [payment] = newPayments(simulator(), before);
 
       await page.goto(`${base()}/admin/payments?state=started`);
@@ -239,8 +240,13 @@ describeBrowser('demo payments admin', () => {
         code: 'P0040',
       });
 
-      // The citizen, still on the card page, presses on.
+      // The citizen, still on the card page, presses on: GOV.UK Pay says so, then Continue.
       await citizen.page.reload();
+      await continueFromEndPage(
+        citizen.page,
+        running.demo.simulatorPagesUrl,
+        'Your payment has been cancelled',
+      );
       await citizen.page.waitForURL(`${base()}/payment/return`);
       expect(await heading(citizen.page)).toBe('Your payment was cancelled');
       await screenshot(citizen.page, 'admin-3-citizen-service-cancelled');

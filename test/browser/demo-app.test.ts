@@ -134,8 +134,10 @@ describe('demo-app over HTTP', () => {
     const csp = response.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("object-src 'none'");
+    // The Pay form's redirect goes to the simulator's card pages, on localhost: cross-site.
+    expect(running.demo.simulatorPagesUrl).toMatch(/^http:\/\/localhost:\d+$/);
     expect(csp).toContain(
-      `form-action 'self' https://*.payments.service.gov.uk ${running.demo.simulatorUrl}`,
+      `form-action 'self' https://*.payments.service.gov.uk ${running.demo.simulatorPagesUrl}`,
     );
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
     expect(response.headers.get('cache-control')).toBe('no-store');

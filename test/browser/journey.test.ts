@@ -7,6 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { PageProblems, RunningDemo } from './support';
 import {
   CARDS,
+  continueFromEndPage,
   describeBrowser,
   fillApplication,
   heading,
@@ -51,7 +52,7 @@ describeBrowser('demo journey in a real browser', () => {
 
   const base = (): string => running.url;
   const simulator = () => running.demo.simulator;
-  const simulatorUrl = (): string => running.demo.simulatorUrl;
+  const simulatorUrl = (): string => running.demo.simulatorPagesUrl;
   const settlementsFor = (reference: string) =>
     running.demo.orders.settlements.filter((s) => s.reference === reference);
 
@@ -98,12 +99,13 @@ describeBrowser('demo journey in a real browser', () => {
     await screenshot(page, 'success-2-confirmation');
 
     expect(settlementsFor(payment!.reference)).toEqual([
-      expect.objectContaining({ outcome: 'success', source: 'return' }),
+      expect.objectContaining({ outcome: 'success', source: 'return', attempt: 1 }),
     ]);
     const order = running.demo.orders.get(payment!.reference);
     expect(order).toMatchObject({
       permitNumber: permit,
       amountPaid: 4800,
+      permitMonths: 6,
       vehicleRegistration: 'CU57 ABC',
     });
     expect(simulator().payments.get(payment!.payment_id)?.state.status).toBe('success');
@@ -130,6 +132,7 @@ describeBrowser('demo journey in a real browser', () => {
   test('a declined card, then "Try again" with a good card: one success, one fulfilment', async () => {
     const reference = await startPayment();
     await payWithCard(page, CARDS.declined);
+    await continueFromEndPage(page, simulatorUrl(), 'Your payment has been declined');
     await page.waitForURL(`${base()}/payment/return`);
     expect(await heading(page)).toBe('Your payment was declined');
     await screenshot(page, 'declined-1-declined');
@@ -154,6 +157,7 @@ describeBrowser('demo journey in a real browser', () => {
   test('cancelling on the card page', async () => {
     const reference = await startPayment();
     await page.getByRole('button', { name: 'Cancel payment' }).click();
+    await continueFromEndPage(page, simulatorUrl(), 'Your payment has been cancelled');
     await page.waitForURL(`${base()}/payment/return`);
     expect(await heading(page)).toBe('You cancelled your payment');
     expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(1);
@@ -165,8 +169,9 @@ describeBrowser('demo journey in a real browser', () => {
   test('expiry: the simulator clock passes 90 minutes, then the citizen comes back', async () => {
     const reference = await startPayment();
     simulator().clock.advance(NINETY_ONE_MINUTES);
-    // Reloading the card page after expiry sends the citizen back to the service.
+    // Reloading the card page after expiry shows GOV.UK Pay's expired page; Continue comes back.
     await page.reload();
+    await continueFromEndPage(page, simulatorUrl(), 'Your payment session has expired');
     await page.waitForURL(`${base()}/payment/return`);
     expect(await heading(page)).toBe('Your payment session expired');
     await screenshot(page, 'expired');

@@ -56,9 +56,13 @@ export interface Order {
   months?: number;
   amount?: number;
   permitNumber?: string;
+  /** The permit's length as the payment's metadata said, not the citizen's latest answer. */
+  permitMonths?: number;
   amountPaid?: number;
   attempts: Array<{ outcome: string; reason?: string }>;
   duplicatePayments: string[];
+  /** Paid, but not for a permit at its price: not fulfilled. */
+  mismatchedPayments: string[];
 }
 
 export interface Settlement {
@@ -67,11 +71,15 @@ export interface Settlement {
   outcome: string;
   reason?: string;
   source: string;
+  attempt: number;
 }
 
 export interface DemoApp {
   simulator: Simulator;
+  /** The API's origin, on 127.0.0.1. */
   simulatorUrl: string;
+  /** Where the card pages are: localhost, cross-site to the demo on 127.0.0.1. */
+  simulatorPagesUrl: string;
   journey: {
     client: {
       createPayment(req: {
@@ -79,12 +87,14 @@ export interface DemoApp {
         reference: string;
         description: string;
         return_url?: string;
+        metadata?: Record<string, string | number | boolean>;
       }): Promise<Payment>;
     };
   };
   orders: {
     get(reference: string): Order | undefined;
     settlements: Settlement[];
+    settle(result: unknown): void;
   };
 }
 
@@ -99,6 +109,7 @@ export interface StartDemoOptions {
   maxRetries?: number;
   timeoutMs?: number;
   logger?: Logger;
+  payStartLimits?: { windowMs?: number; perSession?: number; perClient?: number };
 }
 
 interface DemoModule {
@@ -178,14 +189,31 @@ export async function fillApplication(
   await page.waitForURL(`${baseUrl}/check-answers`);
 }
 
-/** Presses the pay button and waits for the simulator's card page. */
+/** Presses the pay button and waits for the simulator's card page (on its pages origin). */
 export async function pressPay(
   page: Page,
-  simulatorUrl: string,
+  simulatorPagesUrl: string,
   lang: 'en' | 'cy' = 'en',
 ): Promise<void> {
   await page.getByRole('button', { name: WORDS[lang].pay }).click();
-  await page.waitForURL(`${simulatorUrl}/pay/**`);
+  await page.waitForURL(`${simulatorPagesUrl}/pay/**`);
+}
+
+/**
+ * GOV.UK Pay's end page for a declined, cancelled, expired or errored payment: checks its
+ * heading, then presses Continue, which goes back to the service's return_url.
+ */
+export async function continueFromEndPage(
+  page: Page,
+  simulatorPagesUrl: string,
+  expectedHeading: string,
+  lang: 'en' | 'cy' = 'en',
+): Promise<void> {
+  await page.waitForURL(`${simulatorPagesUrl}/pay/*/done`);
+  expect(await heading(page)).toBe(expectedHeading);
+  await page
+    .getByRole('button', { name: lang === 'cy' ? 'Parhau' : 'Continue', exact: true })
+    .click();
 }
 
 export const CARDS = {
