@@ -69,6 +69,11 @@ const ROUTE_CODES: Readonly<
   getRefund: ['P0700', 'P0798'],
   listRefunds: ['P0800', 'P0898'],
   searchRefunds: ['P1100', 'P1898'],
+  searchDisputes: ['P0402', 'P0498'],
+  createAgreement: ['P2200', 'P2198'],
+  getAgreement: ['P2200', 'P2298'],
+  searchAgreements: ['P2402', 'P2498'],
+  cancelAgreement: ['P2500', 'P2598'],
 };
 
 /**
@@ -418,11 +423,14 @@ export function createApiRouter(deps: ApiDependencies): Router {
   router.get('/v1/payments/:paymentId/refunds', route('listRefunds', undefined, listRefunds));
   router.get('/v1/payments/:paymentId/refunds/:refundId', route('getRefund', undefined, getRefund));
   router.get('/v1/refunds', route('searchRefunds', undefined, refundSearch));
-  router.get('/v1/disputes', route(undefined, undefined, disputeSearch));
-  router.post('/v1/agreements', readText, route(undefined, 'other', createAgreement));
-  router.get('/v1/agreements', route(undefined, undefined, agreementSearch));
-  router.get('/v1/agreements/:agreementId', route(undefined, undefined, getAgreement));
-  router.post('/v1/agreements/:agreementId/cancel', route(undefined, 'other', cancelAgreement));
+  router.get('/v1/disputes', route('searchDisputes', undefined, disputeSearch));
+  router.post('/v1/agreements', readText, route('createAgreement', 'other', createAgreement));
+  router.get('/v1/agreements', route('searchAgreements', undefined, agreementSearch));
+  router.get('/v1/agreements/:agreementId', route('getAgreement', undefined, getAgreement));
+  router.post(
+    '/v1/agreements/:agreementId/cancel',
+    route('cancelAgreement', 'other', cancelAgreement),
+  );
   router.post('/v1/auth', readText, motoAuth);
   // GOV.UK Pay's recurring-payment clients probe it before a run; it needs no key.
   router.get('/healthcheck', (_req, res) => {

@@ -11,7 +11,12 @@ export type SimulatorRoute =
   | 'createRefund'
   | 'getRefund'
   | 'listRefunds'
-  | 'searchRefunds';
+  | 'searchRefunds'
+  | 'searchDisputes'
+  | 'createAgreement'
+  | 'getAgreement'
+  | 'searchAgreements'
+  | 'cancelAgreement';
 
 export const SIMULATOR_ROUTES: readonly SimulatorRoute[] = [
   'createPayment',
@@ -24,6 +29,11 @@ export const SIMULATOR_ROUTES: readonly SimulatorRoute[] = [
   'getRefund',
   'listRefunds',
   'searchRefunds',
+  'searchDisputes',
+  'createAgreement',
+  'getAgreement',
+  'searchAgreements',
+  'cancelAgreement',
 ];
 
 /**

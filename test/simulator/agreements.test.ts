@@ -383,3 +383,43 @@ describe('GET /v1/agreements', () => {
     expect([past.status, past.body.code]).toEqual([404, 'P2402']);
   });
 });
+
+describe('faults on the agreement and dispute routes', () => {
+  it('answer with each route’s own codes', async () => {
+    h.sim.faults.inject({
+      route: 'getAgreement',
+      times: 1,
+      fault: { kind: 'status', status: 500 },
+    });
+    h.sim.faults.inject({
+      route: 'cancelAgreement',
+      times: 1,
+      fault: { kind: 'status', status: 404 },
+    });
+    h.sim.faults.inject({
+      route: 'searchDisputes',
+      times: 1,
+      fault: { kind: 'status', status: 503 },
+    });
+    h.sim.faults.inject({
+      route: 'searchAgreements',
+      times: 1,
+      fault: { kind: 'status', status: 429 },
+    });
+    h.sim.faults.inject({ route: 'createAgreement', times: 1, fault: { kind: 'latency', ms: 20 } });
+    const x = '0000000000000000000000000a';
+    expect((await get(`/v1/agreements/${x}`)).body).toEqual({
+      code: 'P2298',
+      description: 'Downstream system error',
+    });
+    expect((await post(`/v1/agreements/${x}/cancel`)).body.code).toBe('P2500');
+    expect((await get('/v1/disputes')).body).toEqual({
+      code: 'P0498',
+      description: 'Downstream system error',
+    });
+    expect((await get('/v1/agreements')).body.code).toBe('P0900');
+    expect((await post('/v1/agreements', { reference: 'slow', description: 'd' })).status).toBe(
+      201,
+    );
+  });
+});
