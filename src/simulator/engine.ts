@@ -31,7 +31,13 @@ const LOCAL_HOSTS: Readonly<Record<string, string>> = {
  * so the pages are cross-site to a service on the same machine, as GOV.UK Pay's are.
  */
 export function crossSiteOrigin(apiOrigin: string): string {
-  const url = new URL(apiOrigin);
+  let url: URL;
+  try {
+    url = new URL(apiOrigin);
+  } catch {
+    // A Host header that is no host: links are built from it as they stand.
+    return apiOrigin;
+  }
   const swapped = LOCAL_HOSTS[url.hostname];
   if (swapped === undefined) return url.origin;
   url.hostname = swapped;

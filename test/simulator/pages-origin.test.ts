@@ -87,3 +87,44 @@ describe('where next_url points', () => {
     },
   );
 });
+
+describe('a Host header that is not a host', () => {
+  it('still gets its payment, with links built from it as sent', async () => {
+    const { request } = await import('node:http');
+    const h = await startSimulator({ rateLimit: false });
+    try {
+      const { hostname, port } = new URL(h.url);
+      const body = JSON.stringify({
+        amount: 1,
+        reference: 'R',
+        description: 'D',
+        return_url: RETURN_URL,
+      });
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = request(
+          {
+            hostname,
+            port,
+            path: '/v1/payments',
+            method: 'POST',
+            headers: {
+              host: 'bad host',
+              authorization: `Bearer ${h.key}`,
+              'content-type': 'application/json',
+              'content-length': Buffer.byteLength(body),
+            },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+      expect(status).toBe(201);
+    } finally {
+      await h.close();
+    }
+  });
+});
