@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { PayConfigError } from '../config-error.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
@@ -24,7 +24,7 @@ export interface PgQueryResult {
 
 /** Anything with pg's `query({ text, values })`: a `Pool` or a checked-out `PoolClient`. */
 export interface PgQueryable {
-  query(config: { text: string; values?: unknown[] }): Promise<PgQueryResult>;
+  query(config: { name?: string; text: string; values?: unknown[] }): Promise<PgQueryResult>;
 }
 
 /** A `pg` `Pool` (or anything shaped like one), as far as the store uses it. */
@@ -189,6 +189,7 @@ export class PostgresStore implements PaymentStore {
   readonly #batchSize: number;
   readonly #purgeEvery: number;
   readonly #logger: Logger;
+  readonly #statementNames = new Map<string, string>();
   #writes = 0;
   #backgroundPurge: Promise<void> | undefined;
 
@@ -502,8 +503,14 @@ export class PostgresStore implements PaymentStore {
   }
 
   async #query(text: string, values: unknown[]): Promise<PgQueryResult> {
+    // Named, so each connection parses and plans a statement once rather than on every call.
+    let name = this.#statementNames.get(text);
+    if (name === undefined) {
+      name = `govuk_pay_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+      this.#statementNames.set(text, name);
+    }
     try {
-      return await this.#withTimeout(this.#pool.query({ text, values }));
+      return await this.#withTimeout(this.#pool.query({ name, text, values }));
     } catch (error) {
       throw storeError(error);
     }
