@@ -87,6 +87,17 @@ const HEALTHY = {
 
 /** Jersey's answer to a path it has no resource for. */
 export const NOT_FOUND_BODY = { code: 404, message: 'HTTP 404 Not Found' } as const;
+/** Jersey's answer to a known path with a method it does not take. */
+const METHOD_NOT_ALLOWED_BODY = { code: 405, message: 'HTTP 405 Method Not Allowed' } as const;
+/** The API's paths, whatever the method; the routes below answer the right methods first. */
+const KNOWN_PATHS: readonly RegExp[] = [
+  /^\/v1\/payments\/?$/,
+  /^\/v1\/payments\/[^/]+\/?$/,
+  /^\/v1\/payments\/[^/]+\/(events|cancel|capture|refunds)\/?$/,
+  /^\/v1\/payments\/[^/]+\/refunds\/[^/]+\/?$/,
+  /^\/v1\/(refunds|disputes|agreements|auth)\/?$/,
+  /^\/v1\/agreements\/[^/]+(\/cancel)?\/?$/,
+];
 
 /** The body with its keys sorted, so two requests with the same fields compare equal. */
 function canonicalJson(value: unknown): string {
@@ -439,7 +450,11 @@ export function createApiRouter(deps: ApiDependencies): Router {
   // Authentication comes first in GOV.UK Pay, so an unknown path needs a key to be a 404.
   router.use(
     '/v1',
-    route(undefined, undefined, () => ({ status: 404, body: NOT_FOUND_BODY })),
+    route(undefined, undefined, (req) =>
+      KNOWN_PATHS.some((path) => path.test(req.originalUrl.split('?')[0] ?? ''))
+        ? { status: 405, body: METHOD_NOT_ALLOWED_BODY }
+        : { status: 404, body: NOT_FOUND_BODY },
+    ),
   );
   router.use('/v1', (error: unknown, _req: Request, res: Response, next: NextFunction): void => {
     if (res.headersSent) {

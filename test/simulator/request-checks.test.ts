@@ -18,7 +18,10 @@ afterAll(async () => {
   // Paths the spec does not have (the unknown ones, the healthcheck) are checked by each test.
   expectRecordedBodiesMatchSpec(
     recorded.filter(
-      (r) => r.path !== '/healthcheck' && (r.body as { code?: unknown }).code !== 404,
+      (r) =>
+        r.path !== '/healthcheck' &&
+        (r.body as { code?: unknown }).code !== 404 &&
+        (r.body as { code?: unknown }).code !== 405,
     ),
   );
 });
@@ -222,6 +225,22 @@ describe('every unknown path answers JSON, never an HTML page', () => {
     expect([res.status, res.body]).toEqual([404, NOT_FOUND]);
     const post = await h.post('/v1/payment', paymentRequest());
     expect([post.status, post.body]).toEqual([404, NOT_FOUND]);
+  });
+});
+
+describe('a known path with a method it does not take', () => {
+  it.each([
+    ['GET', '/v1/payments/0000000000000000000000000a/cancel'],
+    ['GET', '/v1/payments/0000000000000000000000000a/capture'],
+    ['POST', '/v1/payments/0000000000000000000000000a'],
+    ['POST', '/v1/refunds'],
+    ['GET', '/v1/agreements/0000000000000000000000000a/cancel'],
+  ] as const)('%s %s → 405 JSON, as Jersey answers', async (method, path) => {
+    const res = method === 'GET' ? await h.get(path) : await h.post(path, {});
+    expect([res.status, res.body]).toEqual([
+      405,
+      { code: 405, message: 'HTTP 405 Method Not Allowed' },
+    ]);
   });
 });
 
