@@ -2,7 +2,7 @@
 // alternating rounds, and writes bench/RESULTS.md. Every server runs in its own process, with the
 // simulator as the upstream in another; autocannon drives them from this one.
 //
-//   node bench/run.mjs [--quick] [--only=return,start,seal,reconcile,soak,simulator,import,faults]
+//   node bench/run.mjs [--quick] [--only=return,start,seal,reconcile,stores,soak,simulator,import,faults]
 //                      [--cpu-prof]      profile the journey and baseline servers (bench/profiles/)
 //                      [--no-write]      print, but leave bench/RESULTS.md as it is
 import { spawn, spawnSync } from 'node:child_process';
@@ -433,6 +433,18 @@ function reconcileFigures(json) {
   }
   return out;
 }
+
+await section('stores', 'Stores', async () => {
+  // bench/stores.mjs is the stores helper's; it states its own targets.
+  const script = join(BENCH_DIR, 'stores.mjs');
+  const result = await runScript(script, {
+    timeoutMs: 1_200_000,
+    env: QUICK ? { BENCH_STORES_QUICK: '1' } : {},
+  });
+  const json = figuresOf(script, result);
+  jsonFigures(`Stores (bench/stores.mjs, exit code ${result.code})`, json.figures);
+  figures.push(...json.targets.map((t) => ({ section: 'Stores', ...t })));
+});
 
 await section('soak', 'Soak', () =>
   withUpstream(async (upstream) => {
