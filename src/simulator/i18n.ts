@@ -43,6 +43,8 @@ export interface PageText {
   noMoneyTaken: string;
   tryAgainLater: string;
   continueToService: string;
+  /** On the card page of a payment that sets up an agreement. */
+  cardWillBeSaved: string;
   errors: {
     cardNumberMissing: string;
     cardNumberInvalid: string;
@@ -103,6 +105,8 @@ const en: PageText = {
   noMoneyTaken: 'No money has been taken from your account.',
   tryAgainLater: 'Try again later.',
   continueToService: 'Continue',
+  cardWillBeSaved:
+    'Your card details will be saved so the service can take future payments without you:',
   errors: {
     cardNumberMissing: 'Enter a card number',
     cardNumberInvalid: 'Enter a valid card number',
@@ -162,6 +166,8 @@ const cy: PageText = {
   noMoneyTaken: 'Nid oes arian wedi’i gymryd o’ch cyfrif.',
   tryAgainLater: 'Rhowch gynnig arall arni nes ymlaen.',
   continueToService: 'Parhau',
+  cardWillBeSaved:
+    'Bydd manylion eich cerdyn yn cael eu cadw fel y gall y gwasanaeth gymryd taliadau yn y dyfodol hebddoch chi:',
   errors: {
     cardNumberMissing: 'Rhowch rif cerdyn',
     cardNumberInvalid: 'Rhowch rif cerdyn dilys',

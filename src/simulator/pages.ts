@@ -126,10 +126,18 @@ ${spec.hint === undefined ? '' : `<div class="hint" id="${hintId}">${escapeHtml(
 }
 
 function paymentSummary(text: PageText, payment: SimPayment): string {
+  // A payment that sets up an agreement tells the citizen their card will be kept, and why.
+  const agreement = payment.agreement;
+  const setUp =
+    agreement === undefined
+      ? ''
+      : `<p class="body">${escapeHtml(text.cardWillBeSaved)}</p>
+<p class="body">${escapeHtml(agreement.description)}</p>
+`;
   return `<div class="summary">
 <h2 class="heading-m">${escapeHtml(text.paymentSummary)}</h2>
 <p class="body">${escapeHtml(payment.description)}</p>
-<p class="body">${escapeHtml(text.totalAmount)}:</p>
+${setUp}<p class="body">${escapeHtml(text.totalAmount)}:</p>
 <p class="summary__amount">${escapeHtml(formatAmount(payment.amount))}</p>
 </div>
 `;

@@ -65,7 +65,10 @@ async function setUp(agreementId: string, card = '4444333322221111'): Promise<Lo
   });
   expect(created.status).toBe(201);
   const browser = new Browser(h.url);
-  const { pageUrl } = await openCardPage(browser, created.body);
+  const { pageUrl, page } = await openCardPage(browser, created.body);
+  // The citizen is told that the card will be kept, and for what.
+  expect(page.text).toContain('Your card details will be saved');
+  expect(page.text).toContain('Council tax by card');
   const submitted = await browser.post(pageUrl, { ...VALID_CARD_FORM, cardNo: card });
   expect(await browser.leavesTo(await browser.post(submitted.location as string))).toBe(RETURN_URL);
   return created.body;
