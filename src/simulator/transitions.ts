@@ -16,7 +16,7 @@ import { notifyStateChanged } from './webhooks/hooks.js';
  * clock before the provider answers. GOV.UK Pay authorises them asynchronously; the time it
  * takes is not published, so this is a choice that a test can step over with `clock.advance`.
  */
-export const AGREEMENT_AUTHORISATION_MS = 2000;
+export const AGREEMENT_AUTHORISATION_MS = 5000;
 
 /** The card that, in GOV.UK Pay's sandbox, sets up an agreement but declines later charges. */
 export const RECURRING_DECLINE_CARD = '5105105105105100';
