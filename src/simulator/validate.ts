@@ -341,6 +341,8 @@ export function validateCreatePayment(
       body.amount === 0
         ? invalidValue('amount', `Must be greater than or equal to 1. ${AMOUNT_DOCS}`)
         : undefined,
+    // Only live accounts need https. Whether GOV.UK Pay's firewall refuses http on test
+    // accounts is UNCONFIRMED (FACTS.md §10); the connector allows it, so the simulator does.
     () =>
       web && live && !(body.return_url as string).startsWith('https://')
         ? apiError(
