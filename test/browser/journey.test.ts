@@ -201,6 +201,41 @@ describeBrowser('demo journey in a real browser', () => {
     expect(settlementsFor(reference)).toHaveLength(1);
   });
 
+  test('paid for 3 months, tab closed, answer changed to 12, Pay again: shows the 3-month permit', async () => {
+    const before = paymentIds(simulator());
+    await fillApplication(page, base(), { months: 3 });
+    await pressPay(page, simulatorUrl());
+    const [payment] = newPayments(simulator(), before);
+    expect(payment).toMatchObject({ amount: 2600, metadata: { permit_months: 3 } });
+    // Paid, then the tab is closed before GOV.UK Pay sends the citizen back.
+    simulator().completePayment(payment!.payment_id, { card: CARDS.good });
+    await page.close();
+    page = await context.newPage();
+
+    await page.goto(`${base()}/permit-length`);
+    await page.locator('input[name="months"][value="12"]').check();
+    await page.getByRole('button', { name: 'Continue', exact: true }).click();
+    await page.waitForURL(`${base()}/check-answers`);
+    expect(await page.locator('.govuk-summary-list').textContent()).toContain('£90.00');
+    await page.getByRole('button', { name: 'Continue to payment' }).click();
+
+    // The journey finds the paid payment in its cookie: it settles and shows it, and takes no
+    // second payment; the permit is the one the payment's metadata and amount say.
+    await page.waitForURL(`${base()}/payment/start`);
+    expect(await heading(page)).toBe('Payment complete');
+    expect(await page.locator('.govuk-summary-list').textContent()).toContain('3 months');
+    expect(await page.locator('#amount-paid').textContent()).toBe('£26.00');
+    await screenshot(page, 'changed-answer-shows-paid-permit');
+    expect(paymentsFor(simulator(), payment!.reference)).toHaveLength(1);
+    expect(running.demo.orders.get(payment!.reference)).toMatchObject({
+      permitMonths: 3,
+      amountPaid: 2600,
+    });
+    expect(settlementsFor(payment!.reference)).toEqual([
+      expect.objectContaining({ outcome: 'success', source: 'start', attempt: 1 }),
+    ]);
+  });
+
   test('the Welsh journey: the demo and GOV.UK Pay both in Welsh', async () => {
     await page.goto(`${base()}/`);
     await page.getByRole('link', { name: 'Cymraeg' }).click();
