@@ -208,10 +208,16 @@ export class RedisStore implements PaymentStore {
     );
   }
 
+  /**
+   * One round trip: the three commands go out together. On one connection Redis runs them in
+   * the order sent, the record first; on a cluster, an index entry left behind when the record
+   * is gone is skipped and cleaned on read, and a record left behind is settled already (the journey
+   * deletes it only after a commit), so it expires with its ttl.
+   */
   async deletePending(paymentId: string): Promise<void> {
     const key = this.#pendingKey(paymentId);
-    await this.#redis.send(['DEL', key, this.#dueKey(paymentId)], key);
     await Promise.all([
+      this.#redis.send(['DEL', key, this.#dueKey(paymentId)], key),
       this.#redis.send(['ZREM', this.#pendingIndexKey, paymentId], this.#pendingIndexKey),
       this.#redis.send(['ZREM', this.#dueIndexKey, paymentId], this.#dueIndexKey),
     ]);
