@@ -1,6 +1,7 @@
 export { createWebhookReceiver, WEBHOOK_DEDUP_TTL_MS } from './receiver.js';
 export type { WebhookReceiver, WebhookReceiverDeps } from './receiver.js';
 export {
+  DEFAULT_WEBHOOK_CONCURRENCY,
   DEFAULT_WEBHOOK_MAX_BODY_BYTES,
   MIN_WEBHOOK_SECRET_LENGTH,
   resolveWebhooksOptions,
@@ -12,6 +13,8 @@ export type {
   WebhookHandler,
 } from './options.js';
 export { planWebhook } from './plan.js';
+export { createSettleQueue } from './settle-queue.js';
+export type { SettleQueue, SettleQueueOptions } from './settle-queue.js';
 export type { WebhookFacts, WebhookPlan } from './plan.js';
 export { isBodyConsumed, readRawBody } from './raw-body.js';
 export type { RawBodyRead } from './raw-body.js';

@@ -4,6 +4,8 @@ import type { WebhookEventType, WebhookMessage } from './events.js';
 
 /** GOV.UK Pay's messages are a payment and a few fields: a few KiB. */
 export const DEFAULT_WEBHOOK_MAX_BODY_BYTES = 64 * 1024;
+/** A steady stream of a few payments a second is read at once; a burst waits its turn. */
+export const DEFAULT_WEBHOOK_CONCURRENCY = 8;
 const MAX_WEBHOOK_MAX_BODY_BYTES = 10 * 1024 * 1024;
 /**
  * GOV.UK Pay's secrets are `webhook_test_`/`webhook_live_` and base32; anything this short is a
@@ -25,6 +27,13 @@ export interface JourneyWebhooksOptions {
    * @default 65536
    */
   maxBodyBytes?: number;
+  /**
+   * Most payments read from GOV.UK Pay and settled at once after their webhooks; the rest wait
+   * their turn. GOV.UK Pay allows an account about 75 reads a second, shared with the citizens'
+   * returns and reconciliation, so a burst of webhooks must not become a burst of reads.
+   * @default 8
+   */
+  concurrency?: number;
 }
 
 /**
@@ -44,11 +53,13 @@ export type WebhookHandler = (event: WebhookEvent) => void | Promise<void>;
 export interface ResolvedWebhooksConfig {
   readonly secrets: readonly string[];
   readonly maxBodyBytes: number;
+  readonly concurrency: number;
 }
 
 const WEBHOOK_OPTION_NAMES = [
   'secrets',
   'maxBodyBytes',
+  'concurrency',
 ] as const satisfies readonly (keyof JourneyWebhooksOptions)[];
 
 /** Checks `webhooks` once, at construction; undefined when the receiver is off. */
@@ -96,5 +107,12 @@ export function resolveWebhooksOptions(value: unknown): ResolvedWebhooksConfig |
       integer: true,
       unit: 'bytes',
     }) ?? DEFAULT_WEBHOOK_MAX_BODY_BYTES;
-  return { secrets: [...(secrets as string[])], maxBodyBytes };
+  const concurrency =
+    optionalNumber(value.concurrency, 'webhooks.concurrency', {
+      min: 1,
+      max: 256,
+      integer: true,
+      unit: 'payments read at once',
+    }) ?? DEFAULT_WEBHOOK_CONCURRENCY;
+  return { secrets: [...(secrets as string[])], maxBodyBytes, concurrency };
 }

@@ -7,6 +7,7 @@ import type { UnknownWebhookMessage, WebhookMessage } from './events.js';
 import type { ResolvedWebhooksConfig, WebhookEvent, WebhookHandler } from './options.js';
 import { planWebhook } from './plan.js';
 import { readRawBody } from './raw-body.js';
+import { createSettleQueue } from './settle-queue.js';
 import { verifyWebhookSignature } from './signature.js';
 
 /**
@@ -15,13 +16,22 @@ import { verifyWebhookSignature } from './signature.js';
  */
 export const WEBHOOK_DEDUP_TTL_MS = 4 * 24 * 60 * 60 * 1000;
 
+/**
+ * Payments waiting to be read after their webhooks, beyond those being read; more are left to
+ * reconciliation (they are marked due already). A few MB of records at most.
+ */
+const MAX_WAITING_SETTLES = 10_000;
+
 /** Only the probe's answer matters; it is released at once. */
 const SETTLED_PROBE_LEASE_MS = 1000;
 
 export interface WebhookReceiver {
   /** The `POST {mount}/webhooks` handler. It answers every request itself and never rejects. */
   handle(req: Request, res: Response): void;
-  /** Refuses new messages (503, so GOV.UK Pay retries) and waits for off-request settling. */
+  /**
+   * Refuses new messages (503, so GOV.UK Pay retries) and waits for the payments being settled
+   * off the request; those still waiting keep their due marks, for reconciliation.
+   */
   close(): Promise<void>;
 }
 
@@ -56,7 +66,6 @@ class WebhookHandlerError extends Error {
 export function createWebhookReceiver(deps: WebhookReceiverDeps): WebhookReceiver {
   const { ctx, config, onWebhook } = deps;
   const { store, settler, logger, fingerprint } = ctx;
-  const inFlight = new Set<Promise<void>>();
   let closed = false;
 
   async function storeStep<T>(step: string, run: () => T | Promise<T>): Promise<T> {
@@ -90,23 +99,36 @@ export function createWebhookReceiver(deps: WebhookReceiverDeps): WebhookReceive
     }
   }
 
-  /** Starts work once the answer is on its way, so it never delays the 200. */
-  function afterResponse(res: Response, work: () => Promise<void>): void {
-    const sent = new Promise<void>((resolve) => {
-      if (res.writableFinished || res.destroyed) {
-        resolve();
-        return;
+  const settleQueue = createSettleQueue<PaymentRecord>({
+    concurrency: config.concurrency,
+    maxWaiting: MAX_WAITING_SETTLES,
+    work: settleFromTruth,
+  });
+
+  /** Queues the read once the answer is on its way, so it never delays the 200. */
+  function settleAfterResponse(res: Response, record: PaymentRecord): void {
+    let queued = false;
+    const queue = (): void => {
+      if (queued) return;
+      queued = true;
+      if (!settleQueue.add(record.paymentId, record) && !closed) {
+        logger.warn(
+          { payment: fingerprint(record.paymentId), waiting: settleQueue.waiting },
+          'govuk-pay-express: too many webhooks waiting to be settled; this payment is left to the next reconciliation, which takes due payments first',
+        );
       }
-      res.once('finish', () => resolve());
-      res.once('close', () => resolve());
-    });
-    const task: Promise<void> = sent.then(work).finally(() => inFlight.delete(task));
-    inFlight.add(task);
+    };
+    if (res.writableFinished || res.destroyed) {
+      queue();
+      return;
+    }
+    res.once('finish', queue);
+    res.once('close', queue);
   }
 
   async function markDue(record: PaymentRecord, res: Response): Promise<void> {
     await storeStep('marking the payment due', () => store.markDue(record.paymentId));
-    afterResponse(res, () => settleFromTruth(record));
+    settleAfterResponse(res, record);
   }
 
   async function handOver(message: Message): Promise<'delivered' | 'no_handler'> {
@@ -315,7 +337,8 @@ export function createWebhookReceiver(deps: WebhookReceiverDeps): WebhookReceive
     },
     async close() {
       closed = true;
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      // Payments still waiting keep their due marks: reconciliation takes them.
+      await settleQueue.close();
     },
   };
 }

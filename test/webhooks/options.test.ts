@@ -2,7 +2,11 @@ import { PayConfigError } from '../../src/config-error';
 import { payJourney } from '../../src/journey/pay-journey';
 import type { PayJourneyOptions } from '../../src/journey/options';
 import { generateTestApiKey } from '../../src/simulator';
-import { DEFAULT_WEBHOOK_MAX_BODY_BYTES, resolveWebhooksOptions } from '../../src/webhooks/options';
+import {
+  DEFAULT_WEBHOOK_CONCURRENCY,
+  DEFAULT_WEBHOOK_MAX_BODY_BYTES,
+  resolveWebhooksOptions,
+} from '../../src/webhooks/options';
 import { OLD_WEBHOOK_SECRET, WEBHOOK_SECRET } from './support';
 
 const base = (): PayJourneyOptions => ({
@@ -29,11 +33,11 @@ describe('payJourney({ webhooks, onWebhook }) options', () => {
     expect(resolveWebhooksOptions({ secrets: [WEBHOOK_SECRET, OLD_WEBHOOK_SECRET] })).toEqual({
       secrets: [WEBHOOK_SECRET, OLD_WEBHOOK_SECRET],
       maxBodyBytes: DEFAULT_WEBHOOK_MAX_BODY_BYTES,
+      concurrency: DEFAULT_WEBHOOK_CONCURRENCY,
     });
-    expect(resolveWebhooksOptions({ secrets: [WEBHOOK_SECRET], maxBodyBytes: 8192 })).toEqual({
-      secrets: [WEBHOOK_SECRET],
-      maxBodyBytes: 8192,
-    });
+    expect(
+      resolveWebhooksOptions({ secrets: [WEBHOOK_SECRET], maxBodyBytes: 8192, concurrency: 2 }),
+    ).toEqual({ secrets: [WEBHOOK_SECRET], maxBodyBytes: 8192, concurrency: 2 });
     expect(resolveWebhooksOptions(undefined)).toBeUndefined();
     const journey = payJourney({
       ...base(),
@@ -67,6 +71,7 @@ describe('payJourney({ webhooks, onWebhook }) options', () => {
       { secrets: [WEBHOOK_SECRET], maxBodyBytes: 10 },
       /webhooks\.maxBodyBytes/,
     ],
+    ['no concurrency', { secrets: [WEBHOOK_SECRET], concurrency: 0 }, /webhooks\.concurrency/],
     [
       'a fractional body limit',
       { secrets: [WEBHOOK_SECRET], maxBodyBytes: 2048.5 },

@@ -257,6 +257,43 @@ describe('POST {mount}/webhooks: settling a payment this journey created', () =>
     expect(h.logger.text()).not.toContain(payment.payment_id);
   });
 
+  it('reads at most webhooks.concurrency payments at once; the rest wait their turn', async () => {
+    const held: (() => void)[] = [];
+    let holding = false;
+    h = await startWebhookHarness({
+      webhooks: { secrets: [WEBHOOK_SECRET], concurrency: 2 },
+      journey: { timeoutMs: 30_000 },
+      onSimulatorRequest: (req, res) => {
+        if (!holding || req.method !== 'GET' || !req.url?.startsWith('/v1/payments/')) return;
+        const end = res.end.bind(res) as (...args: unknown[]) => unknown;
+        res.end = ((...args: unknown[]) => {
+          held.push(() => end(...args));
+          return res;
+        }) as typeof res.end;
+      },
+    });
+    const payments = [];
+    for (let i = 0; i < 6; i += 1) payments.push(await h.paidButNotReturned());
+    holding = true;
+    const answers = await Promise.all(
+      payments.map((p) => h.deliver(h.message('card_payment_succeeded', p.payment_id))),
+    );
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    await eventually(() => held.length === 2, 'two reads');
+    // More round trips through the receiver give a third read every chance to start.
+    for (let i = 0; i < 5; i += 1) {
+      expect(
+        (await h.deliver(h.message('card_payment_captured', payments[0]!.payment_id))).status,
+      ).toBe(200);
+    }
+    expect(held).toHaveLength(2);
+    expect(h.settled).toHaveLength(0);
+    holding = false;
+    for (const release of held.splice(0)) release();
+    await eventually(() => h.settled.length === 6, 'every settlement');
+    expect(new Set(h.settled.map((s) => s.payment.payment_id)).size).toBe(6);
+  });
+
   it('settles once for 100 parallel copies of one message, and reads GOV.UK Pay once', async () => {
     h = await startWebhookHarness();
     const payment = await h.paidButNotReturned();
