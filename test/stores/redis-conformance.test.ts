@@ -26,3 +26,18 @@ describeWithServer('REDIS_URL', 'RedisStore conformance over ioredis', (url) => 
     };
   });
 });
+
+describeWithServer(
+  'REDIS_URL',
+  'RedisStore conformance over node-redis v5 speaking RESP3',
+  (url) => {
+    registerConformance(async () => {
+      const client = createClient({ url, RESP: 3 });
+      await client.connect();
+      return {
+        store: new RedisStore({ client, prefix: `${prefix}resp3:` }),
+        close: async () => void client.destroy(),
+      };
+    });
+  },
+);
