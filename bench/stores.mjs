@@ -262,7 +262,10 @@ async function openStore(kind) {
   }
   const { Pool } = require('pg');
   const { PostgresStore } = require(resolve(dist, 'stores/postgres.js'));
-  const pool = new Pool({ connectionString: url, max: Number(process.env.BENCH_STORES_POOL ?? CONCURRENCY + 2) });
+  const pool = new Pool({
+    connectionString: url,
+    max: Number(process.env.BENCH_STORES_POOL ?? CONCURRENCY + 2),
+  });
   const schema = `bench_${process.pid}`;
   const store = new PostgresStore({ pool, schema, batchSize: 500 });
   await store.migrate();
