@@ -15,6 +15,16 @@ const built = existsSync(resolve(ROOT, 'dist/cjs/index.js'));
 const describeBuilt = built ? describe : describe.skip;
 if (!built) console.warn('test/demo: dist/ is missing; run `npm run build` (npm test does)');
 
+/** Tests of the demo on a shared store: they need the build and the server. */
+function describeBuiltWithServer(
+  name: 'REDIS_URL' | 'DATABASE_URL',
+  title: string,
+  body: () => void,
+): void {
+  if (built) describeWithServer(name, title, body);
+  else describe.skip(title, body);
+}
+
 interface SpawnedDemo {
   child: ChildProcess;
   url: string;
@@ -83,7 +93,7 @@ describeBuilt('the demo server, as npm start runs it', () => {
   });
 });
 
-(built ? describeWithServer : describe.skip)('REDIS_URL', 'the demo server with REDIS_URL', () => {
+describeBuiltWithServer('REDIS_URL', 'the demo server with REDIS_URL', () => {
   it('says it uses RedisStore, keeps a started payment there, and closes it on SIGINT', async () => {
     const redisUrl = process.env.REDIS_URL ?? '';
     const demo = await spawnDemo({ REDIS_URL: redisUrl });
@@ -115,30 +125,26 @@ describeBuilt('the demo server, as npm start runs it', () => {
   });
 });
 
-(built ? describeWithServer : describe.skip)(
-  'DATABASE_URL',
-  'the demo server with DATABASE_URL',
-  () => {
-    it('says it uses PostgresStore, migrated at start, takes a payment, and closes it on SIGINT', async () => {
-      const demo = await spawnDemo({ DATABASE_URL: process.env.DATABASE_URL ?? '' });
-      try {
-        expect(demo.output()).toMatch(
-          /Payment state: PostgresStore at postgres(ql)?:\/\/.*the demo keeps its own permit orders in memory/,
-        );
-        const citizen = new Browser();
-        await citizen.get(`${demo.url}/vehicle-registration`);
-        await citizen.post(`${demo.url}/vehicle-registration`, {
-          form: { vehicleRegistration: 'CU57 ABC' },
-        });
-        await citizen.post(`${demo.url}/permit-length`, { form: { months: '3' } });
-        const started = await citizen.post(`${demo.url}/payment/start`);
-        // A store that could not record the pending payment would cancel it and show an error.
-        expect(started.status).toBe(303);
-        expect(started.location).toMatch(/^http:\/\/localhost:\d+\//);
-        await stopWithCtrlC(demo);
-      } finally {
-        if (demo.child.exitCode === null) demo.child.kill('SIGKILL');
-      }
-    });
-  },
-);
+describeBuiltWithServer('DATABASE_URL', 'the demo server with DATABASE_URL', () => {
+  it('says it uses PostgresStore, migrated at start, takes a payment, and closes it on SIGINT', async () => {
+    const demo = await spawnDemo({ DATABASE_URL: process.env.DATABASE_URL ?? '' });
+    try {
+      expect(demo.output()).toMatch(
+        /Payment state: PostgresStore at postgres(ql)?:\/\/.*the demo keeps its own permit orders in memory/,
+      );
+      const citizen = new Browser();
+      await citizen.get(`${demo.url}/vehicle-registration`);
+      await citizen.post(`${demo.url}/vehicle-registration`, {
+        form: { vehicleRegistration: 'CU57 ABC' },
+      });
+      await citizen.post(`${demo.url}/permit-length`, { form: { months: '3' } });
+      const started = await citizen.post(`${demo.url}/payment/start`);
+      // A store that could not record the pending payment would cancel it and show an error.
+      expect(started.status).toBe(303);
+      expect(started.location).toMatch(/^http:\/\/localhost:\d+\//);
+      await stopWithCtrlC(demo);
+    } finally {
+      if (demo.child.exitCode === null) demo.child.kill('SIGKILL');
+    }
+  });
+});
