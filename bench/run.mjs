@@ -446,6 +446,51 @@ await section('stores', 'Stores', async () => {
   figures.push(...json.targets.map((t) => ({ section: 'Stores', ...t })));
 });
 
+// The return route on a shared store, against a baseline doing one store write by hand.
+await section('stores-return', 'Return route with a shared store', async () => {
+  const { redisServer, postgresServer } = await import('./stores-servers.mjs');
+  const script = join(BENCH_DIR, 'stores-return-server.mjs');
+  for (const [kind, startServer, label, write] of [
+    ['redis', redisServer, 'RedisStore', 'SET NX PX'],
+    ['postgres', postgresServer, 'PostgresStore', 'INSERT … ON CONFLICT'],
+  ]) {
+    const db = await startServer();
+    try {
+      await withUpstream(async (upstream) => {
+        const env = { BENCH_STORE: kind, BENCH_STORE_URL: db.url };
+        const journey = await startChild(script, { args: ['journey', upstream.url], env });
+        const baseline = await startChild(script, { args: ['baseline', upstream.url], env }).catch(
+          async (err) => {
+            await journey.close();
+            throw err;
+          },
+        );
+        try {
+          const j = await journeyCookie(journey.url, upstream);
+          const b = await baselineCookie(baseline.url, upstream, BASELINE_COOKIE);
+          const load = (url, pair) => ({
+            url: `${url}/payment/return`,
+            headers: { cookie: pair },
+            expectStatus: 303,
+          });
+          await compare({
+            key: `return-${kind}`,
+            title: `Return route with ${label} (baseline: one GET and one ${write})`,
+            servers: { journey, baseline },
+            upstream,
+            journeyLoad: load(journey.url, j.pair),
+            baselineLoad: load(baseline.url, b.pair),
+          });
+        } finally {
+          await Promise.all([journey.close(), baseline.close()]);
+        }
+      });
+    } finally {
+      await db.stop();
+    }
+  }
+});
+
 await section('soak', 'Soak', () =>
   withUpstream(async (upstream) => {
     const journey = await startChild(join(BENCH_DIR, 'lib/journey-server.mjs'), {
