@@ -147,6 +147,37 @@ describeWithServer('REDIS_URL', 'RedisStore against a real server', (url) => {
     );
   });
 
+  it('lists a thousand pending payments in order, in batches, through ties, while deleting each', async () => {
+    const own = `paged-${randomUUID().slice(0, 8)}:`;
+    // A batch smaller than the runs of equal createdAt: the keyset must page within ties.
+    const store = new RedisStore({ client, prefix: own, batchSize: 5 });
+    const ids = Array.from({ length: 1000 }, (_, i) => `p${String(i).padStart(5, '0')}`);
+    await Promise.all(
+      ids.map((id, i) => store.savePending(record(id, Math.floor(i / 12)), 60_000)),
+    );
+    const seen: string[] = [];
+    for await (const r of store.listPending(Number.MAX_SAFE_INTEGER)) {
+      seen.push(r.paymentId);
+      await store.deletePending(r.paymentId);
+    }
+    expect(seen).toEqual(ids);
+    expect(await client.sendCommand(['ZCARD', `${own}pending-index`])).toBe(0);
+  });
+
+  it('removes index entries whose record expired, when it lists them', async () => {
+    const own = `stale-${randomUUID().slice(0, 8)}:`;
+    const store = new RedisStore({ client, prefix: own });
+    await store.savePending(record('expiring', 1), 1);
+    await store.savePending(record('kept', 2), 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const listed: string[] = [];
+    for await (const r of store.listPending(Number.MAX_SAFE_INTEGER)) listed.push(r.paymentId);
+    expect(listed).toEqual(['kept']);
+    expect(await client.sendCommand(['ZRANGE', `${own}pending-index`, '0', '-1'])).toEqual([
+      'kept',
+    ]);
+  });
+
   it('runs its scripts by EVALSHA, and sends them again only after SCRIPT FLUSH (NOSCRIPT)', async () => {
     // A server of its own: the counters must not see other test files' commands.
     const own = await startRedis();
