@@ -153,12 +153,23 @@ export function statusFaultResponse(
 // exact rule is not published, so a list that admits JSON (application/json, application/any,
 // any/any) passes and one that names only other types is refused.
 export function acceptsJson(accept: string | undefined): boolean {
-  if (accept === undefined || accept.trim() === '') return true;
-  return accept.split(',').some((range) => {
-    const type = (range.split(';')[0] ?? '').trim().toLowerCase();
-    return type === 'application/json' || type === 'application/*' || type === '*/*';
-  });
+  if (accept === undefined) return true;
+  // A client sends the same header on every request: remember the answer for a few.
+  let answer = ACCEPT_ANSWERS.get(accept);
+  if (answer === undefined) {
+    answer =
+      accept.trim() === '' ||
+      accept.split(',').some((range) => {
+        const type = (range.split(';')[0] ?? '').trim().toLowerCase();
+        return type === 'application/json' || type === 'application/*' || type === '*/*';
+      });
+    if (ACCEPT_ANSWERS.size >= 64) ACCEPT_ANSWERS.clear();
+    ACCEPT_ANSWERS.set(accept, answer);
+  }
+  return answer;
 }
+
+const ACCEPT_ANSWERS = new Map<string, boolean>();
 
 /** True when the POST carries a JSON body, as GOV.UK Pay's firewall requires. */
 function hasJsonBody(req: Request): boolean {
