@@ -324,8 +324,12 @@ export class PostgresStore implements PaymentStore {
    * yielded; none is yielded twice.
    */
   async *listPending(createdBefore: number): AsyncGenerator<PaymentRecord, void, undefined> {
-    // A bigint column compared with a fraction or with 2^63 and above would fail: clamp.
-    const before = Math.min(Math.ceil(createdBefore), Number.MAX_SAFE_INTEGER);
+    // A bigint column compared with a fraction, an infinity or 2^63 and above would fail.
+    if (Number.isNaN(createdBefore)) return;
+    const before = Math.max(
+      Number.MIN_SAFE_INTEGER,
+      Math.min(Math.ceil(createdBefore), Number.MAX_SAFE_INTEGER),
+    );
     yield* this.#keyset((afterAt, afterId) =>
       this.#query(this.#sql.listPending, [before, afterAt, afterId, this.#batchSize]),
     );

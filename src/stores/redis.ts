@@ -388,6 +388,7 @@ export class RedisStore implements PaymentStore {
    * (score, member) seen rather than at an offset, since readers delete what they read.
    */
   async *#pages(indexKey: string, scoreBelow: number): AsyncGenerator<IndexEntry[]> {
+    if (Number.isNaN(scoreBelow) || scoreBelow === Number.NEGATIVE_INFINITY) return;
     const max = Number.isFinite(scoreBelow) ? `(${scoreBelow}` : '+inf';
     let last: IndexEntry | undefined;
     let limit = this.#batchSize;

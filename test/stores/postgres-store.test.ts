@@ -209,6 +209,27 @@ describeWithServer('DATABASE_URL', 'PostgresStore against a real server', (url) 
     }
   });
 
+  it('listPending takes any number as its bound: infinities, NaN, fractions', async () => {
+    const own = `test_${randomUUID().slice(0, 8)}`;
+    const bounded = new PostgresStore({ pool, schema: own });
+    try {
+      await bounded.migrate();
+      await bounded.savePending(record('at10', 10), 60_000);
+      const list = async (before: number): Promise<string[]> => {
+        const found: string[] = [];
+        for await (const r of bounded.listPending(before)) found.push(r.paymentId);
+        return found;
+      };
+      expect(await list(Number.POSITIVE_INFINITY)).toEqual(['at10']);
+      expect(await list(10.5)).toEqual(['at10']);
+      expect(await list(10)).toEqual([]);
+      expect(await list(Number.NEGATIVE_INFINITY)).toEqual([]);
+      expect(await list(Number.NaN)).toEqual([]);
+    } finally {
+      await pool.query(`DROP SCHEMA IF EXISTS "${own}" CASCADE`);
+    }
+  });
+
   it('purgeExpired deletes expired rows only, in bounded batches', async () => {
     const own = `test_${randomUUID().slice(0, 8)}`;
     const purging = new PostgresStore({ pool, schema: own, purgeEveryWrites: 0 });

@@ -164,6 +164,22 @@ describeWithServer('REDIS_URL', 'RedisStore against a real server', (url) => {
     expect(await client.sendCommand(['ZCARD', `${own}pending-index`])).toBe(0);
   });
 
+  it('listPending takes any number as its bound: infinities, NaN, fractions', async () => {
+    const own = `bounds-${randomUUID().slice(0, 8)}:`;
+    const store = new RedisStore({ client, prefix: own });
+    await store.savePending(record('at10', 10), 60_000);
+    const list = async (before: number): Promise<string[]> => {
+      const found: string[] = [];
+      for await (const r of store.listPending(before)) found.push(r.paymentId);
+      return found;
+    };
+    expect(await list(Number.POSITIVE_INFINITY)).toEqual(['at10']);
+    expect(await list(10.5)).toEqual(['at10']);
+    expect(await list(10)).toEqual([]);
+    expect(await list(Number.NEGATIVE_INFINITY)).toEqual([]);
+    expect(await list(Number.NaN)).toEqual([]);
+  });
+
   it('removes index entries whose record expired, when it lists them', async () => {
     const own = `stale-${randomUUID().slice(0, 8)}:`;
     const store = new RedisStore({ client, prefix: own });
