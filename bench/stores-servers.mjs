@@ -56,7 +56,10 @@ export async function redisServer() {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   for (let i = 0; i < 100; i += 1) {
     try {
-      const out = execFileSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' });
+      const out = execFileSync('redis-cli', ['-p', String(port), 'ping'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
       if (out.trim() === 'PONG') break;
     } catch {
       // not up yet
