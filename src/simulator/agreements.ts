@@ -23,7 +23,7 @@ export function validateCreateAgreement(body: Json): Validation<CreateAgreementI
   const fail = (error: ApiError): Validation<CreateAgreementInput> => ({ ok: false, error });
   for (const field of ['reference', 'description'] as const) {
     const value = body[field];
-    if (value === undefined || value === null || (typeof value === 'string' && value === '')) {
+    if (value === undefined || value === null || value === '') {
       return fail(apiError(400, 'P2101', `Missing mandatory attribute: ${field}`, field));
     }
     if (typeof value !== 'string' || BANNED_CHARACTERS.test(value)) {
