@@ -24,7 +24,7 @@ const MILLION = QUICK ? 100_000 : 1_000_000;
 const DELETES = QUICK ? 20_000 : 100_000;
 const RECONCILE_PAYMENTS = QUICK ? 5_000 : 100_000;
 const RATE = 1_000;
-const CONCURRENCY = Number(process.env.BENCH_STORES_CONCURRENCY ?? 16);
+const CONCURRENCY = Number(process.env.BENCH_STORES_CONCURRENCY ?? 32);
 const HOUR = 60 * 60_000;
 const silentLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
