@@ -90,6 +90,14 @@ async function main() {
       servers[name] = { error: err instanceof Error ? err.message : String(err) };
     }
   }
+  // Killed by a timeout or Ctrl-C: the servers started here must not outlive the run.
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      Promise.allSettled(Object.values(servers).map((server) => server.stop?.())).then(() =>
+        process.exit(1),
+      );
+    });
+  }
   try {
     for (const store of ['memory', 'redis', 'postgres'].filter(wanted)) {
       const server = servers[store];
