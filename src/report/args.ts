@@ -4,7 +4,7 @@ import { parseReportDate, ReportDateError, toPayDate } from './dates.js';
 
 export const SEARCHABLE_STATES = SEARCHABLE_PAYMENT_STATES;
 
-export type ReportFormat = 'csv' | 'json';
+export type ReportFormat = 'csv' | 'json' | 'ndjson';
 
 export interface ReportArgs {
   /** GOV.UK Pay `from_date`, inclusive. */
@@ -20,6 +20,8 @@ export interface ReportArgs {
   /** Report disputes instead of payments. */
   disputes: boolean;
   pageSize: number;
+  /** With CSV: start with a UTF-8 byte order mark, so Excel reads the file as UTF-8. */
+  bom: boolean;
 }
 
 export type ParsedArgs = { help: true } | { help: false; args: ReportArgs };
@@ -40,7 +42,10 @@ Options:
   --reference REF      payments with this reference, case-insensitive (payments only)
   --refunds            report refunds instead of payments
   --disputes           report disputes (chargebacks) instead of payments
-  --format csv|json    csv (default), or json: one JSON array, written as it streams
+  --format FORMAT      csv (default); json: one JSON array, written as it streams;
+                       or ndjson: one JSON object per line
+  --bom                start the CSV with a UTF-8 byte order mark, so Excel shows
+                       characters such as £ and accented names correctly
   --page-size N        results per GOV.UK Pay page, 1 to 500 (default 500)
   -h, --help           show this help
 
@@ -72,7 +77,7 @@ const VALUE_FLAGS = new Set([
   '--format',
   '--page-size',
 ]);
-const BOOLEAN_FLAGS = new Set(['--refunds', '--disputes', '--help', '-h']);
+const BOOLEAN_FLAGS = new Set(['--refunds', '--disputes', '--bom', '--help', '-h']);
 const DISPUTE_STATES = ['needs_response', 'under_review', 'won', 'lost'];
 
 /** Parses the arguments after `report`. Throws `ReportUsageError` with a message for the user. */
@@ -166,8 +171,12 @@ export function parseReportArgs(argv: readonly string[]): ParsedArgs {
   }
 
   const format = values.get('--format') ?? 'csv';
-  if (format !== 'csv' && format !== 'json') {
-    throw new ReportUsageError('--format must be csv or json');
+  if (format !== 'csv' && format !== 'json' && format !== 'ndjson') {
+    throw new ReportUsageError('--format must be csv, json or ndjson');
+  }
+  const bom = switches.has('--bom');
+  if (bom && format !== 'csv') {
+    throw new ReportUsageError('--bom is for CSV only; JSON is read as UTF-8 without one');
   }
   const pageSizeText = values.get('--page-size') ?? '500';
   const pageSize = Number(pageSizeText);
@@ -187,6 +196,7 @@ export function parseReportArgs(argv: readonly string[]): ParsedArgs {
       refunds,
       disputes,
       pageSize,
+      bom,
     },
   };
 }

@@ -11,7 +11,8 @@ import type {
 } from '../client/types.js';
 import { PayConfigError } from '../config-error.js';
 import { parseReportArgs, REPORT_USAGE, ReportUsageError } from './args.js';
-import type { ReportArgs } from './args.js';
+import type { ReportArgs, ReportFormat } from './args.js';
+import { withoutLibraryPrefix } from '../cli-message.js';
 import { csvRow } from './csv.js';
 import { DISPUTE_COLUMNS, PAYMENT_COLUMNS, REFUND_COLUMNS } from './rows.js';
 import type { ReportColumns, ReportValue } from './rows.js';
@@ -40,6 +41,8 @@ const MAX_RETRY_AFTER_MS = 60_000;
 /** Consecutive 429s (each after the client's own retries) before the command gives up. */
 const MAX_RATE_LIMIT_WAITS = 10;
 const PROGRESS_EVERY = 100;
+/** Excel opens a CSV as the machine's legacy code page unless the file starts with this. */
+const UTF8_BOM = '\uFEFF';
 
 const realSleep = (ms: number): Promise<void> =>
   new Promise((resolve) => {
@@ -47,8 +50,8 @@ const realSleep = (ms: number): Promise<void> =>
   });
 
 /**
- * `govuk-pay-express report …`: streams matching payments, refunds or disputes to `io.stdout` as CSV or a
- * JSON array, page by page, never holding more than one page. Returns the exit status.
+ * `govuk-pay-express report …`: streams matching payments, refunds or disputes to `io.stdout` as CSV, a JSON
+ * array or NDJSON, page by page, never holding more than one page. Returns the exit status.
  */
 export async function runReportCommand(argv: readonly string[], io: ReportIO): Promise<number> {
   let args: ReportArgs;
@@ -87,11 +90,11 @@ export async function runReportCommand(argv: readonly string[], io: ReportIO): P
   } catch (err) {
     if (!(err instanceof PayConfigError)) throw err;
     // PayClient's messages name the option, never the key's value.
-    io.stderr.write(`govuk-pay-express report: ${err.message}\n`);
+    io.stderr.write(`govuk-pay-express report: ${withoutLibraryPrefix(err.message)}\n`);
     return EXIT_USAGE;
   }
 
-  const writer = new ReportWriter(io, args.format);
+  const writer = new ReportWriter(io, args.format, args.bom);
   try {
     if (args.disputes) {
       const query: SearchDisputesQuery = {
@@ -213,7 +216,8 @@ class ReportWriter {
 
   constructor(
     private readonly io: ReportIO,
-    private readonly format: 'csv' | 'json',
+    private readonly format: ReportFormat,
+    private readonly bom: boolean,
   ) {}
 
   async write<T>(columns: ReportColumns<T>, items: AsyncIterable<T>): Promise<void> {
@@ -223,14 +227,12 @@ class ReportWriter {
     };
     stdout.on('error', onError);
     try {
-      await this.emit(this.format === 'csv' ? csvRow(columns.header) : '[');
+      if (this.format === 'csv')
+        await this.emit(`${this.bom ? UTF8_BOM : ''}${csvRow(columns.header)}`);
+      if (this.format === 'json') await this.emit('[');
       for await (const item of items) {
         const values = columns.row(item);
-        const text =
-          this.format === 'csv'
-            ? csvRow(values)
-            : `${this.rows === 0 ? '\n' : ',\n'}${JSON.stringify(toObject(columns.header, values))}`;
-        await this.emit(text);
+        await this.emit(this.line(columns.header, values));
         this.rows += 1;
         if (this.io.isTTY && this.rows % PROGRESS_EVERY === 0) this.progress();
       }
@@ -240,11 +242,26 @@ class ReportWriter {
     }
   }
 
+  private line(header: readonly string[], values: readonly ReportValue[]): string {
+    if (this.format === 'csv') return csvRow(values);
+    const json = JSON.stringify(toObject(header, values));
+    if (this.format === 'ndjson') return `${json}\n`;
+    return `${this.rows === 0 ? '\n' : ',\n'}${json}`;
+  }
+
   private async emit(text: string): Promise<void> {
     if (this.pipeError !== undefined) throw this.pipeError;
     const { stdout } = this.io;
     if (!stdout.write(text)) {
-      await Promise.race([once(stdout, 'drain'), once(stdout, 'close')]);
+      // Whichever event comes first, the other's listener is removed, or a long report on a
+      // slow pipe would pile up one listener per wait.
+      const waiting = new AbortController();
+      const { signal } = waiting;
+      try {
+        await Promise.race([once(stdout, 'drain', { signal }), once(stdout, 'close', { signal })]);
+      } finally {
+        waiting.abort();
+      }
     }
     if (this.pipeError !== undefined) throw this.pipeError;
   }
@@ -283,6 +300,6 @@ function describeFailure(err: unknown, rows: number): string {
   if (status === 401 || status === 403) {
     return `GOV.UK Pay refused the API key in GOVUK_PAY_API_KEY (HTTP ${status})${after}`;
   }
-  const message = err instanceof Error ? err.message : String(err);
+  const message = withoutLibraryPrefix(err instanceof Error ? err.message : String(err));
   return `${message}${status === undefined ? '' : ` (HTTP ${status})`}${after}`;
 }

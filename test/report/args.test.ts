@@ -17,6 +17,7 @@ describe('parseReportArgs', () => {
       refunds: false,
       disputes: false,
       pageSize: 500,
+      bom: false,
     });
   });
 
@@ -43,6 +44,7 @@ describe('parseReportArgs', () => {
       refunds: false,
       disputes: false,
       pageSize: 20,
+      bom: false,
     });
     expect(args([...RANGE, '--refunds'])).toMatchObject({ refunds: true });
     expect(args([...RANGE, '--disputes', '--state', 'lost'])).toMatchObject({
@@ -50,6 +52,8 @@ describe('parseReportArgs', () => {
       disputeStatus: 'lost',
     });
     expect(args([...RANGE, '--disputes'])).not.toHaveProperty('state');
+    expect(args([...RANGE, '--format', 'ndjson'])).toMatchObject({ format: 'ndjson' });
+    expect(args([...RANGE, '--bom'])).toMatchObject({ format: 'csv', bom: true });
   });
 
   it('answers --help and -h with help', () => {
@@ -73,7 +77,9 @@ describe('parseReportArgs', () => {
       [...RANGE, '--state', 'paid'],
       /--state must be one of created, started, submitted, success, failed, cancelled, error/,
     ],
-    [[...RANGE, '--format', 'xlsx'], /--format must be csv or json/],
+    [[...RANGE, '--format', 'xlsx'], /--format must be csv, json or ndjson/],
+    [[...RANGE, '--format', 'json', '--bom'], /--bom is for CSV only/],
+    [[...RANGE, '--bom=1'], /--bom takes no value/],
     [[...RANGE, '--page-size', '501'], /--page-size/],
     [[...RANGE, '--page-size', '0'], /--page-size/],
     [[...RANGE, '--page-size', '2.5'], /--page-size/],

@@ -242,6 +242,26 @@ describe('govuk-pay-express report (payments)', () => {
     expect(items.map((i) => i.description)).toContain('=HYPERLINK("http://evil.example")');
   });
 
+  it('writes NDJSON as one object per line, the same objects as JSON', async () => {
+    const json = JSON.parse((await report([...RANGE, '--format', 'json'])).stdout) as unknown[];
+    const { code, stdout } = await report([...RANGE, '--format', 'ndjson', '--page-size', '7']);
+    expect(code).toBe(EXIT_OK);
+    expect(stdout.endsWith('}\n')).toBe(true);
+    const lines = stdout.split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual(json);
+    expect(lines).toHaveLength(23);
+  });
+
+  it('starts the CSV with a UTF-8 byte order mark for --bom, and only then', async () => {
+    const plain = (await report(RANGE)).stdout;
+    const withBom = (await report([...RANGE, '--bom'])).stdout;
+    expect(plain.charCodeAt(0)).not.toBe(0xfeff);
+    expect(withBom.charCodeAt(0)).toBe(0xfeff);
+    expect(withBom.slice(1)).toBe(plain);
+    expect(Buffer.from(withBom).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+  });
+
   it('writes an empty report as a header only, or []', async () => {
     const empty = ['--from', '2023-01-01', '--to', '2023-01-31'];
     expect(parseCsv((await report(empty)).stdout)).toEqual([PAYMENT_HEADER]);
@@ -452,5 +472,8 @@ describe('usage and configuration errors', () => {
     expect(code).toBe(EXIT_USAGE);
     expect(stderr).toMatch(/apiBaseUrl must be an origin/);
     expect(stderr).not.toContain(apiKey);
+    // PayConfigError's own "govuk-pay-express: " is not printed after the command's prefix.
+    expect(stderr).toMatch(/^govuk-pay-express report: [^:]*apiBaseUrl/);
+    expect(stderr).not.toContain('govuk-pay-express: ');
   });
 });
