@@ -135,26 +135,46 @@ function statements(t: PostgresTableNames) {
       VALUES ($1, $2, ${NOW} + $3)
       ON CONFLICT (return_id) DO UPDATE SET record = EXCLUDED.record, expires_at = EXCLUDED.expires_at`,
     getReturnId: `SELECT record FROM ${t.returnIds} WHERE return_id = $1 AND expires_at > ${NOW}`,
-    // One statement: the row lock taken by ON CONFLICT makes racing claims queue, and each one
-    // after the first sees the winner's unexpired row and updates nothing.
-    claim: `INSERT INTO ${t.claims} AS c (key, expires_at) VALUES ($1, ${NOW} + $2)
-      ON CONFLICT (key) DO UPDATE SET expires_at = EXCLUDED.expires_at
-      WHERE c.expires_at <= ${NOW}
-      RETURNING 1`,
+    // One statement that takes no row lock when the key is held: a refresh storm on one payment
+    // must not queue on its row. A fresh key is inserted (ON CONFLICT DO NOTHING does not lock);
+    // an expired one is taken by a conditional UPDATE, which re-checks the row under its lock,
+    // so of racing callers exactly one wins. No row at all comes back when another caller
+    // inserted the key after this statement's snapshot: it holds the claim.
+    claim: `WITH ins AS (
+        INSERT INTO ${t.claims} (key, expires_at) VALUES ($1, ${NOW} + $2)
+        ON CONFLICT (key) DO NOTHING RETURNING 1 AS won
+      ), upd AS (
+        UPDATE ${t.claims} SET expires_at = ${NOW} + $2
+        WHERE key = $1 AND expires_at <= ${NOW} AND NOT EXISTS (SELECT 1 FROM ins)
+        RETURNING 1 AS won
+      )
+      SELECT won FROM ins UNION ALL SELECT won FROM upd`,
     release: `DELETE FROM ${t.claims} WHERE key = $1`,
-    // Takes the lease when there is no row, the row has expired, or it is neither committed nor
-    // held by a live lease. The attempt carries on from the row unless the row had expired.
-    begin: `INSERT INTO ${t.settlements} AS s (key, attempt, token, lease_until, committed, expires_at)
-      VALUES ($1, 1, $2, ${NOW} + $3, false, ${NOW} + GREATEST($3, $4))
-      ON CONFLICT (key) DO UPDATE SET
-        attempt = CASE WHEN s.expires_at <= ${NOW} THEN 1 ELSE s.attempt + 1 END,
-        token = EXCLUDED.token, lease_until = EXCLUDED.lease_until, committed = false,
-        expires_at = EXCLUDED.expires_at
-      WHERE s.expires_at <= ${NOW}
-        OR (NOT s.committed AND (s.token IS NULL OR s.lease_until <= ${NOW}))
-      RETURNING attempt`,
-    settlementState: `SELECT attempt, committed FROM ${t.settlements}
-      WHERE key = $1 AND expires_at > ${NOW}`,
+    // The same shape for a lease: insert a fresh key; or take one that expired, or that is
+    // neither committed nor held by a live lease (the attempt carries on unless the row had
+    // expired); or else say who has it, all in one statement and without a lock on the hot
+    // path (a key already settled). No row comes back only when the key was inserted after this
+    // statement's snapshot; then the caller asks again.
+    begin: `WITH ins AS (
+        INSERT INTO ${t.settlements} (key, attempt, token, lease_until, committed, expires_at)
+        VALUES ($1, 1, $2, ${NOW} + $3, false, ${NOW} + GREATEST($3, $4))
+        ON CONFLICT (key) DO NOTHING RETURNING attempt
+      ), upd AS (
+        UPDATE ${t.settlements} AS s SET
+          attempt = CASE WHEN s.expires_at <= ${NOW} THEN 1 ELSE s.attempt + 1 END,
+          token = $2, lease_until = ${NOW} + $3, committed = false,
+          expires_at = ${NOW} + GREATEST($3, $4)
+        WHERE s.key = $1 AND NOT EXISTS (SELECT 1 FROM ins)
+          AND (s.expires_at <= ${NOW}
+            OR (NOT s.committed AND (s.token IS NULL OR s.lease_until <= ${NOW})))
+        RETURNING s.attempt
+      )
+      SELECT 'acquired' AS status, attempt FROM ins
+      UNION ALL SELECT 'acquired', attempt FROM upd
+      UNION ALL SELECT CASE WHEN s.committed THEN 'settled' ELSE 'leased' END, s.attempt
+        FROM ${t.settlements} AS s
+        WHERE s.key = $1 AND s.expires_at > ${NOW}
+          AND NOT EXISTS (SELECT 1 FROM ins) AND NOT EXISTS (SELECT 1 FROM upd)`,
     renew: `UPDATE ${t.settlements} SET lease_until = ${NOW} + $3,
         expires_at = GREATEST(expires_at, ${NOW} + $3)
       WHERE key = $1 AND token = $2 AND NOT committed AND expires_at > ${NOW}`,
@@ -351,9 +371,9 @@ export class PostgresStore implements PaymentStore {
   }
 
   async claim(key: string, ttlMs: number): Promise<boolean> {
-    const { rowCount } = await this.#query(this.#sql.claim, [checkId(key, 'key'), checkTtl(ttlMs)]);
+    const { rows } = await this.#query(this.#sql.claim, [checkId(key, 'key'), checkTtl(ttlMs)]);
     this.#wrote();
-    return rowCount === 1;
+    return rows.length === 1;
   }
 
   async release(key: string): Promise<void> {
@@ -365,21 +385,24 @@ export class PostgresStore implements PaymentStore {
     const token = randomBytes(16).toString('base64url');
     const lease = checkTtl(leaseMs, 'leaseMs');
     this.#wrote();
-    // Lost races are answered by a second read, and the row may expire in between: then the
-    // begin is tried again. Two rounds suffice unless the lease is shorter than a round trip.
-    for (let round = 0; ; round += 1) {
-      const taken = await this.#query(this.#sql.begin, [key, token, lease, ATTEMPT_RETENTION_MS]);
-      const won = taken.rows[0];
-      if (won !== undefined) {
-        return { status: 'acquired', lease: { token, attempt: Number(won.attempt) } };
-      }
-      const { rows } = await this.#query(this.#sql.settlementState, [key]);
-      const state = rows[0];
-      if (state?.committed === true) return { status: 'settled' };
-      if (state !== undefined || round >= 2) {
-        return { status: 'leased', attempt: Number(state?.attempt ?? 1) };
-      }
+    // An empty answer means another caller inserted the key after this statement's snapshot:
+    // asking again sees it. Three tries is plenty; a fourth would mean a key churning faster
+    // than a round trip, which is a lease shorter than any journey uses.
+    for (let round = 0; round < 3; round += 1) {
+      const { rows } = await this.#query(this.#sql.begin, [
+        key,
+        token,
+        lease,
+        ATTEMPT_RETENTION_MS,
+      ]);
+      const row = rows[0];
+      if (row === undefined) continue;
+      const attempt = Number(row.attempt);
+      if (row.status === 'acquired') return { status: 'acquired', lease: { token, attempt } };
+      if (row.status === 'settled') return { status: 'settled' };
+      return { status: 'leased', attempt };
     }
+    return { status: 'leased', attempt: 1 };
   }
 
   async renewSettlement(key: string, token: string, leaseMs: number): Promise<boolean> {

@@ -230,6 +230,34 @@ describeWithServer('DATABASE_URL', 'PostgresStore against a real server', (url) 
     }
   });
 
+  it('racing takeovers of an expired claim or lease, over two pools: exactly one wins', async () => {
+    const other = new Pool({ connectionString: url, max: 6 });
+    try {
+      const stores = [store, new PostgresStore({ pool: other, schema })];
+      for (let round = 0; round < 5; round += 1) {
+        const claimKey = `claim:{race-${randomUUID()}}`;
+        const leaseKey = `settle:{race-${randomUUID()}}`;
+        expect(await store.claim(claimKey, 1)).toBe(true);
+        const first = await store.beginSettlement(leaseKey, 1);
+        expect(first.status).toBe('acquired');
+        await sleep(10);
+        const claims = await Promise.all(
+          Array.from({ length: 40 }, (_, i) => stores[i % 2]!.claim(claimKey, 60_000)),
+        );
+        expect(claims.filter(Boolean)).toHaveLength(1);
+        const begins = await Promise.all(
+          Array.from({ length: 40 }, (_, i) => stores[i % 2]!.beginSettlement(leaseKey, 60_000)),
+        );
+        const won = begins.filter((b) => b.status === 'acquired');
+        expect(won).toHaveLength(1);
+        expect(won[0]?.status === 'acquired' && won[0].lease.attempt).toBe(2);
+        expect(begins.every((b) => b.status !== 'settled')).toBe(true);
+      }
+    } finally {
+      await other.end();
+    }
+  });
+
   it('purgeExpired deletes expired rows only, in bounded batches', async () => {
     const own = `test_${randomUUID().slice(0, 8)}`;
     const purging = new PostgresStore({ pool, schema: own, purgeEveryWrites: 0 });
