@@ -2,7 +2,7 @@
 // alternating rounds, and writes bench/RESULTS.md. Every server runs in its own process, with the
 // simulator as the upstream in another; autocannon drives them from this one.
 //
-//   node bench/run.mjs [--quick] [--only=return,start,seal,reconcile,stores,soak,simulator,import,faults]
+//   node bench/run.mjs [--quick] [--only=return,start,seal,reconcile,stores,stores-return,soak,simulator,import,faults]
 //                      [--cpu-prof]      profile the journey and baseline servers (bench/profiles/)
 //                      [--no-write]      print, but leave bench/RESULTS.md as it is
 import { spawn, spawnSync } from 'node:child_process';
