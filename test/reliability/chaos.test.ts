@@ -5,6 +5,8 @@ import type { FaultRule } from '../../src/simulator';
 import type { Browser, BrowserResponse } from '../helpers/browser';
 import { MOUNT, sameOriginHeaders, startJourneyHarness } from '../helpers/journey-harness';
 import type { JourneyHarness } from '../helpers/journey-harness';
+import { startForwarder } from '../helpers/forwarder';
+import type { Forwarder } from '../helpers/forwarder';
 import { mapLimit } from './support/http';
 import { pick, seededRandom } from './support/prng';
 import { watchEscapes } from './support/world';
@@ -18,7 +20,7 @@ import { watchEscapes } from './support/world';
 const CITIZENS = 500;
 const CONCURRENCY = 20;
 const SEED = Number(process.env.CHAOS_SEED ?? 7_041_991);
-const TIMEOUT_MS = 300;
+const TIMEOUT_MS = 1500;
 /** Past the journey's timeout, so the call gives up while the simulator still handles it. */
 const LONGEST_LATENCY_MS = TIMEOUT_MS + 250;
 
@@ -78,9 +80,12 @@ const BEHAVIOURS: [Behaviour, number][] = [
 
 const escapes = watchEscapes();
 let harness: JourneyHarness;
+let forwarder: Forwarder | undefined;
+const WEBHOOK_SECRET = 'webhook_test_chaos0123456789abcdefghijklmnop';
 
 afterAll(async () => {
   await harness?.close();
+  await forwarder?.close();
   escapes.stop();
 });
 
@@ -97,10 +102,23 @@ function weighted(random: () => number): Behaviour {
 it(`${CITIZENS} chaotic citizens: nothing lost, doubled or contradicted, nothing leaked`, async () => {
   const random = seededRandom(SEED);
   const faultRandom = seededRandom(SEED ^ 0x5eed);
+  // GOV.UK Pay's webhooks too, duplicated and reordered: a third feed racing the other two.
+  // A third of the payments never get a webhook through (the receiver is down for them), so the
+  // return and reconciliation still settle some on their own.
+  forwarder = await startForwarder({
+    refuse: (body) => {
+      const id = /"resource_id":"([^"]+)"/.exec(body)?.[1] ?? '';
+      return [...id].reduce((sum, c) => sum + c.charCodeAt(0), 0) % 3 === 0;
+    },
+  });
   harness = await startJourneyHarness({
-    simulator: { random: faultRandom },
+    simulator: {
+      random: faultRandom,
+      webhooks: [{ url: `${forwarder.url}${MOUNT}/webhooks`, secret: WEBHOOK_SECRET }],
+    },
     journey: {
       timeoutMs: TIMEOUT_MS,
+      webhooks: { secrets: [WEBHOOK_SECRET] },
       // The order comes from the service's own state; here a header stands in for its session.
       createPayment: (req) => ({
         amount:
@@ -112,8 +130,17 @@ it(`${CITIZENS} chaotic citizens: nothing lost, doubled or contradicted, nothing
       }),
     },
   });
+  forwarder.forwardTo(harness.appUrl);
   const origin = new URL(harness.publicUrl).origin;
   for (const rule of FAULT_RULES) harness.simulator.faults.inject(rule);
+  harness.simulator.webhooks.faults.inject({
+    probability: 0.2,
+    fault: { kind: 'duplicate', copies: 2 },
+  });
+  harness.simulator.webhooks.faults.inject({
+    probability: 0.2,
+    fault: { kind: 'reorder', maxHoldMs: 300 },
+  });
 
   const appResponses: BrowserResponse[] = [];
   const unexpected: string[] = [];
@@ -319,7 +346,10 @@ it(`${CITIZENS} chaotic citizens: nothing lost, doubled or contradicted, nothing
   // before moving the clock, or it would be created after the move and not yet expire.
   harness.simulator.faults.clear();
   await new Promise((resolve) => setTimeout(resolve, LONGEST_LATENCY_MS + 250));
+  await harness.simulator.webhooks.idle();
   harness.advance(2 * 60 * 60_000);
+  await harness.simulator.webhooks.idle();
+  harness.simulator.webhooks.faults.clear();
   const summary = await harness.journey.reconcile();
   const second = await harness.journey.reconcile();
 
@@ -443,6 +473,10 @@ it(`${CITIZENS} chaotic citizens: nothing lost, doubled or contradicted, nothing
     ].join('\n'),
   );
   expect(problems).toEqual([]);
+  // All three feeds took part.
+  const bySource = new Set(harness.settled.map((s) => s.source));
+  expect(bySource.has('webhook')).toBe(true);
+  expect(bySource.has('return')).toBe(true);
   // The run really exercised what it claims to.
   expect(harness.settled.some((s) => s.source === 'reconcile' && s.outcome === 'success')).toBe(
     true,

@@ -231,5 +231,6 @@ describe('forged and mangled payment cookies', () => {
     console.log(
       `cookie fuzz: ${RUNS} requests, all missing; by kind ${JSON.stringify(Object.fromEntries(kinds))}`,
     );
-  });
+    // Bounded by RUNS, not by time: a loaded 2-core machine may take minutes.
+  }, 240_000);
 });

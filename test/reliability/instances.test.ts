@@ -234,7 +234,19 @@ async function runSeveralInstances(store: 'redis' | 'postgres', storeUrl: string
     instance.child.kill('SIGKILL');
     await exited;
     await new Promise((resolve) => setTimeout(resolve, 50 + Math.floor(random() * 200)));
-    await startInstance(instance);
+    await restart(instance);
+  }
+  /** Starts a killed instance again; a start that fails is tried again, then reported. */
+  async function restart(instance: Instance): Promise<void> {
+    for (let attempt = 1; attempt <= 3; attempt += 1) {
+      try {
+        await startInstance(instance);
+        return;
+      } catch (err) {
+        if (attempt === 3) problems.push(`${instance.name} would not start again: ${String(err)}`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
   }
   await Promise.all(instances.map(startInstance));
 
@@ -392,7 +404,7 @@ async function runSeveralInstances(store: 'redis' | 'postgres', storeUrl: string
     );
     killing = false;
     await chaos;
-    for (const instance of instances) if (!instance.up) await startInstance(instance);
+    for (const instance of instances) if (!instance.up) await restart(instance);
 
     // Every abandoned payment expires; leases of killed instances run out; then reconcile.
     await fetch(`${simUrl}/__simulator/clock/advance`, {
