@@ -1,6 +1,7 @@
 import { createHash, createSecretKey, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { PayConfigError } from '../config-error.js';
+import { listOption, optionPath, requireOption, secretOption } from '../options/index.js';
 
 /** The shortest secret accepted, in characters. */
 export const MIN_SECRET_LENGTH = 32;
@@ -20,38 +21,48 @@ export interface CookieKey {
 }
 
 /**
+ * The one rule for the cookie's secrets, for `payJourney({ cookie })` and the sealer alike: a
+ * non-empty array, newest first, each a string of at least 32 characters.
+ */
+export function cookieSecretsOption(value: unknown, path = 'cookie.secrets'): string[] {
+  const given = requireOption(
+    value,
+    path,
+    `[process.env.PAY_COOKIE_SECRET], each at least ${MIN_SECRET_LENGTH} characters; ${GENERATE_HINT}`,
+    'ERR_PAY_COOKIE_SECRET',
+  );
+  return listOption(
+    given,
+    path,
+    {
+      describe: `secrets, newest first, each at least ${MIN_SECRET_LENGTH} characters; ${GENERATE_HINT}`,
+      code: 'ERR_PAY_COOKIE_SECRET',
+    },
+    (secret, itemPath) =>
+      secretOption(secret, itemPath, {
+        minLength: MIN_SECRET_LENGTH,
+        hint: GENERATE_HINT,
+        code: 'ERR_PAY_COOKIE_SECRET',
+      }) as string,
+  ) as string[];
+}
+
+/**
  * Checks the secrets and derives one AES-256 key from each, once. The first key seals; every
  * key unseals, so a secret can be rotated by putting the new one first and keeping the old one
  * until every cookie it sealed has expired.
  */
-export function deriveCookieKeys(secrets: unknown): CookieKey[] {
-  if (!Array.isArray(secrets) || secrets.length === 0) {
-    throw new PayConfigError(
-      'ERR_PAY_COOKIE_SECRET',
-      `cookie.secrets must be a non-empty array of strings, newest first; ${GENERATE_HINT}`,
-    );
-  }
+export function deriveCookieKeys(secrets: unknown, path = 'cookie.secrets'): CookieKey[] {
+  const checked = cookieSecretsOption(secrets, path);
   const raw: Buffer[] = [];
-  const keys = secrets.map((secret: unknown, index): CookieKey => {
-    if (typeof secret !== 'string') {
-      throw new PayConfigError(
-        'ERR_PAY_COOKIE_SECRET',
-        `cookie.secrets[${index}] must be a string; ${GENERATE_HINT}`,
-      );
-    }
-    if (secret.length < MIN_SECRET_LENGTH) {
-      throw new PayConfigError(
-        'ERR_PAY_COOKIE_SECRET',
-        `cookie.secrets[${index}] must be at least ${MIN_SECRET_LENGTH} characters; ${GENERATE_HINT}`,
-      );
-    }
+  const keys = checked.map((secret, index): CookieKey => {
     const bytes = Buffer.from(hkdfSync('sha256', secret, HKDF_SALT, HKDF_INFO, 32));
     // Compare derived keys, not the secrets themselves, and in constant time.
     const duplicateOf = raw.findIndex((other) => timingSafeEqual(other, bytes));
     if (duplicateOf !== -1) {
       throw new PayConfigError(
         'ERR_PAY_COOKIE_SECRET',
-        `cookie.secrets[${index}] repeats cookie.secrets[${duplicateOf}]; remove the duplicate`,
+        `${optionPath(path, index)} repeats ${optionPath(path, duplicateOf)}; remove the duplicate`,
       );
     }
     raw.push(bytes);
@@ -69,7 +80,7 @@ export function deriveCookieKeys(secrets: unknown): CookieKey[] {
     // 48-bit ids: only reachable by an astronomically unlikely collision.
     throw new PayConfigError(
       'ERR_PAY_COOKIE_SECRET',
-      `two cookie.secrets derive keys with the same id; replace one of them (${GENERATE_HINT})`,
+      `two ${path} derive keys with the same id; replace one of them (${GENERATE_HINT})`,
     );
   }
   return keys;

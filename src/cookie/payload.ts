@@ -1,7 +1,6 @@
+import { MAX_AMOUNT } from '../govuk-pay/index.js';
 import type { PaymentRecord } from '../store/types.js';
 
-/** Largest amount GOV.UK Pay accepts, in pence (£100,000). */
-const MAX_AMOUNT = 10_000_000;
 const MAX_PAYMENT_ID_LENGTH = 64;
 const MAX_ACCOUNT_ID_LENGTH = 64;
 const MAX_SELF_HREF_LENGTH = 2048;

@@ -1,5 +1,13 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
-import { PayConfigError } from '../config-error.js';
+import {
+  functionOption,
+  optionPath,
+  optionsObject,
+  rejectUnknownKeys,
+  requireOption,
+  stringOption,
+} from '../options/index.js';
+import type { StringRule } from '../options/index.js';
 import type { PaymentRecord } from '../store/types.js';
 import { decodeCanonicalBase64url } from './base64url.js';
 import { createRandomPool } from './random-pool.js';
@@ -21,8 +29,15 @@ const TAG_BYTES = 16;
 const IV_CHARS = 16;
 const TAG_CHARS = 22;
 const MIN_SEALED_LENGTH = VERSION.length + 8 + IV_CHARS + 2 + TAG_CHARS + 4;
-const RFC6265_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const MAX_COOKIE_NAME_LENGTH = 256;
+
+/**
+ * The one rule for a cookie's name: an RFC 6265 token, at most 64 characters so the name and
+ * its attributes stay far below what a browser keeps.
+ */
+export const COOKIE_NAME_RULE: StringRule = {
+  pattern: /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/,
+  describe: "1 to 64 letters, digits or !#$%&'*+-.^_`|~, such as 'govuk_pay'",
+};
 
 /** Options of {@link createPaymentCookieSealer}. */
 export interface PaymentCookieSealerOptions {
@@ -61,7 +76,12 @@ export interface PaymentCookieSealer {
   unseal(value: unknown, context?: string): PaymentRecord | undefined;
 }
 
-const OPTION_NAMES: ReadonlySet<string> = new Set(['secrets', 'cookieName', 'now']);
+const OPTION_NAMES = [
+  'secrets',
+  'cookieName',
+  'now',
+] as const satisfies readonly (keyof PaymentCookieSealerOptions)[];
+const WHERE = 'createPaymentCookieSealer';
 
 /**
  * Builds the sealer for the payment cookie: AES-256-GCM with a random 96-bit IV per value, keys
@@ -71,39 +91,25 @@ const OPTION_NAMES: ReadonlySet<string> = new Set(['secrets', 'cookieName', 'now
 export function createPaymentCookieSealer(
   options: PaymentCookieSealerOptions,
 ): PaymentCookieSealer {
-  if (typeof options !== 'object' || options === null) {
-    throw new PayConfigError(
-      'ERR_PAY_MISSING_OPTION',
-      'createPaymentCookieSealer needs an options object: { secrets, cookieName }',
-    );
-  }
-  for (const name of Object.keys(options)) {
-    if (!OPTION_NAMES.has(name)) {
-      throw new PayConfigError(
-        'ERR_PAY_UNKNOWN_OPTION',
-        `unknown cookie sealer option "${name}"; the options are secrets, cookieName and now`,
-      );
-    }
-  }
-  const { cookieName, now = Date.now } = options;
-  if (
-    typeof cookieName !== 'string' ||
-    cookieName.length > MAX_COOKIE_NAME_LENGTH ||
-    !RFC6265_TOKEN.test(cookieName)
-  ) {
-    throw new PayConfigError(
-      'ERR_PAY_INVALID_OPTION',
-      'cookie.name must be a non-empty cookie name of letters, digits and !#$%&\'*+-.^_`|~ only, such as "govuk-pay"',
-    );
-  }
-  if (typeof now !== 'function') {
-    throw new PayConfigError(
-      'ERR_PAY_INVALID_OPTION',
-      'now must be a function returning the time in epoch milliseconds; leave it out to use Date.now',
-    );
-  }
+  const record = optionsObject(options, WHERE, '{ secrets, cookieName }');
+  rejectUnknownKeys(record, OPTION_NAMES, WHERE);
+  const cookieName = stringOption(
+    requireOption(
+      record.cookieName,
+      optionPath(WHERE, 'cookieName'),
+      "a cookie name such as 'govuk_pay'",
+    ),
+    optionPath(WHERE, 'cookieName'),
+    COOKIE_NAME_RULE,
+  ) as string;
+  const now = functionOption(
+    record.now,
+    optionPath(WHERE, 'now'),
+    'a clock returning epoch milliseconds; leave it out to use Date.now',
+    Date.now,
+  );
 
-  const keys = deriveCookieKeys(options.secrets);
+  const keys = deriveCookieKeys(record.secrets, optionPath(WHERE, 'secrets'));
   const sealingKey = keys[0] as CookieKey;
   const keysById = new Map(keys.map((key) => [key.id, key]));
   // The version and cookie name are authenticated though not sent: a value sealed for another

@@ -3,8 +3,8 @@ import { PayConfigError } from '../config-error.js';
 import { PayClient } from '../client/index.js';
 import type { PaymentRecord } from '../store/types.js';
 import { accountFingerprint } from '../settlement/index.js';
-import { checkApiKeyFormat, checkLiveKeyTransport } from './resolve-options.js';
-import type { ResolvedJourneyConfig } from './resolve-options.js';
+import { checkJourneyApiKey } from './resolve-options.js';
+import type { JourneyKeyRules, ResolvedJourneyConfig } from './resolve-options.js';
 
 /** A client and the non-secret fingerprint of the account its key belongs to. */
 export interface AccountClient {
@@ -31,8 +31,10 @@ export interface JourneyClients {
 const MAX_CACHED_KEYS = 64;
 
 export function createJourneyClients(config: ResolvedJourneyConfig): JourneyClients {
-  const publicUrl = new URL(config.publicOrigin);
-  const apiBaseUrl = new URL(config.apiBaseUrl);
+  const keyRules: JourneyKeyRules = {
+    apiOrigin: config.apiBaseUrl,
+    publicUrl: new URL(config.publicOrigin),
+  };
   const byKey = new Map<string, AccountClient>();
   const byAccount = new Map<string, PayClient>();
 
@@ -44,9 +46,9 @@ export function createJourneyClients(config: ResolvedJourneyConfig): JourneyClie
           apiKey: key,
           apiBaseUrl: config.apiBaseUrl,
           logger: config.logger,
-          ...(config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs }),
-          ...(config.maxRetries === undefined ? {} : { maxRetries: config.maxRetries }),
-          ...(config.sleep === undefined ? {} : { sleep: config.sleep }),
+          timeoutMs: config.timeoutMs,
+          maxRetries: config.maxRetries,
+          sleep: config.sleep,
         }),
         accountId: accountFingerprint(key),
       };
@@ -67,10 +69,12 @@ export function createJourneyClients(config: ResolvedJourneyConfig): JourneyClie
   function forRequest(req: Request): AccountClient {
     if (staticEntry !== undefined) return staticEntry;
     if (config.apiKey.kind !== 'per-request') throw new Error('unreachable');
-    const key: unknown = config.apiKey.select(req);
     // A function key is only seen per request, so its checks run here, still as config errors.
-    checkApiKeyFormat(key, 'the key returned by apiKey(req)');
-    checkLiveKeyTransport(key, publicUrl, apiBaseUrl);
+    const key = checkJourneyApiKey(
+      config.apiKey.select(req),
+      'the key returned by apiKey(req)',
+      keyRules,
+    );
     return clientFor(key);
   }
 

@@ -1,10 +1,8 @@
 import { PayConfigError } from '../config-error.js';
+import { isLoopbackHost } from '../options/index.js';
 
 /** GOV.UK Pay's hosted payment pages live under this domain. */
 export const DEFAULT_NEXT_URL_HOSTS: readonly string[] = ['*.payments.service.gov.uk'];
-
-/** Hosts where plain http is tolerated: a developer's own machine, never a network hop. */
-const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1']);
 
 const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
 const HOST_ENTRY = new RegExp(`^(\\*\\.)?((?:${LABEL}\\.)*${LABEL})(?::(\\d{1,5}))?$`);
@@ -19,10 +17,6 @@ interface HostRule {
 
 /** True when `url` is a next_url the citizen may be sent to. */
 export type NextUrlCheck = (url: unknown) => boolean;
-
-export function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK_HOSTS.has(hostname);
-}
 
 /**
  * Compiles the `nextUrlHosts` allow-list once. A next_url is followed only when its scheme, host
@@ -67,6 +61,7 @@ export function compileNextUrlHosts(entries: unknown): NextUrlCheck {
     if (parsed.username !== '' || parsed.password !== '') return false;
     const { hostname } = parsed;
     if (parsed.protocol === 'http:') {
+      // The toolkit's one rule: plain http never leaves the machine.
       if (!isLoopbackHost(hostname)) return false;
     } else if (parsed.protocol !== 'https:') {
       return false;

@@ -75,7 +75,7 @@ export interface JourneyReconcileOptions {
    */
   olderThanMinutes?: number;
   /**
-   * Runs reconciliation on an `unref()`'d timer this often, in minutes. Leave it out to call
+   * Runs reconciliation on an `unref()`'d timer this often, in minutes (1 to 1440). Leave it out to call
    * `journey.reconcile()` from your own scheduler instead.
    * @default no timer
    */
@@ -143,14 +143,15 @@ export interface PayJourneyOptions {
    */
   apiKey: string | ((req: Request) => string);
   /**
-   * GOV.UK Pay's API origin: https, or http for `localhost`/`127.0.0.1` (the simulator).
+   * GOV.UK Pay's API origin: https, or http on loopback (`localhost`, `127.0.0.0/8`, `[::1]`:
+   * the simulator), and then only with a test key. The client's rule, as `PayClient` has it.
    * @default 'https://publicapi.payments.service.gov.uk'
    */
   apiBaseUrl?: string;
   /**
    * This service's external origin, e.g. `https://apply.example.gov.uk`, with no path. The
    * `return_url` is built from it and the mount path, never from the Host header. https, or
-   * http for `localhost`/`127.0.0.1`. Required.
+   * http on loopback (`localhost`, `127.0.0.0/8`, `[::1]`) with a test key. Required.
    */
   publicUrl: string;
   /** The payment cookie. Required, for its `secrets`. */
@@ -170,7 +171,7 @@ export interface PayJourneyOptions {
   store?: PaymentStore;
   /**
    * Hosts `next_url` may point to, as `host[:port]`; a leading `*.` matches any subdomain. https
-   * only, except `localhost` and `127.0.0.1`, which may be http (add the simulator's, e.g.
+   * only, except loopback hosts (`localhost`, `127.0.0.0/8`, `[::1]`), which may be http (add the simulator's, e.g.
    * `'127.0.0.1:9090'`). A `next_url` elsewhere is never followed.
    * @default ['*.payments.service.gov.uk']
    */
@@ -234,7 +235,7 @@ export interface PayJourneyOptions {
    */
   leaseSeconds?: number;
   /**
-   * Timeout of each GOV.UK Pay call, in milliseconds.
+   * Timeout of each GOV.UK Pay call, in milliseconds (1 to 120000, as for `PayClient`).
    * @default 10000
    */
   timeoutMs?: number;

@@ -2,6 +2,7 @@
  * The library's own minimal pages, for the outcomes a service need not design. Plain, accessible
  * HTML with no scripts or external resources, so they work under any Content-Security-Policy.
  */
+import { escapeHtml } from '../govuk-pay/index.js';
 
 export interface DefaultPage {
   status: number;
@@ -79,8 +80,4 @@ ${paragraphs}${link}
 </body>
 </html>
 `;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }

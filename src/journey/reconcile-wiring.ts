@@ -1,6 +1,9 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { PayConfigError } from '../config-error.js';
-import { createReconcileTimer, reconcilePending } from '../reconcile/index.js';
+import {
+  createReconcileTimer,
+  reconcileResolved,
+  resolveReconcileOptions,
+} from '../reconcile/index.js';
 import type { ReconcileDeps, ReconcileRunOptions, ReconcileSummary } from '../reconcile/index.js';
 import type { JourneyContext } from './context.js';
 import { readJourneyPayment } from './observe.js';
@@ -17,8 +20,7 @@ export interface JourneyReconciler {
  */
 export function createJourneyReconciler(ctx: JourneyContext): JourneyReconciler {
   const { config } = ctx;
-  const sleep = config.sleep ?? ((ms: number) => delay(ms, undefined, { ref: false }));
-  const { onStale } = config.reconcile;
+  const { onStale, sleep } = config.reconcile;
 
   const deps: ReconcileDeps = {
     store: ctx.store,
@@ -42,7 +44,12 @@ export function createJourneyReconciler(ctx: JourneyContext): JourneyReconciler 
         'reconcile.apiKeys is required when apiKey is a function: list every key that may have created a payment',
       );
     }
-    return reconcilePending(deps, { ...config.reconcile.runOptions, ...options });
+    // Options of this run only override the ones resolved at construction.
+    const resolved =
+      options === undefined
+        ? config.reconcile.options
+        : resolveReconcileOptions(options, 'reconcile', config.reconcile.options);
+    return reconcileResolved(deps, resolved);
   }
 
   const timer =

@@ -1,34 +1,39 @@
 import type { Request } from 'express';
+import { resolvePayApiKey, resolvePayConnection } from '../client/index.js';
 import { PayConfigError } from '../config-error.js';
-import { silentLogger } from '../logger.js';
+import { COOKIE_NAME_RULE, cookieSecretsOption } from '../cookie/index.js';
+import { PAYMENT_EXPIRY_MINUTES, isTestApiKey } from '../govuk-pay/index.js';
 import type { Logger } from '../logger.js';
-import { resolveReconcileOptions } from '../reconcile/options.js';
-import type { ReconcileRunOptions } from '../reconcile/options.js';
-import type { PaymentStore } from '../store/types.js';
-import { resolveWebhooksOptions } from '../webhooks/options.js';
-import type { ResolvedWebhooksConfig, WebhookHandler } from '../webhooks/options.js';
-import { DEFAULT_NEXT_URL_HOSTS, compileNextUrlHosts, isLoopbackHost } from './next-url.js';
-import { DEFAULT_LEASE_MS } from '../settlement/index.js';
-import type { NextUrlCheck } from './next-url.js';
 import {
-  isPlainObject,
-  optionalFunction,
-  optionalNumber,
+  booleanOption,
+  enumOption,
+  functionOption,
+  invalidOption,
+  listOption,
+  methodsOption,
+  numberOption,
+  optionsObject,
+  originOption,
   rejectUnknownKeys,
-  requiredFunction,
-} from './option-checks.js';
+  requireOption,
+  stringOption,
+} from '../options/index.js';
+import { EVERY_MINUTES_RULE, resolveReconcileOptions } from '../reconcile/index.js';
+import type { ResolvedReconcileOptions } from '../reconcile/index.js';
+import { DEFAULT_LEASE_MS } from '../settlement/index.js';
+import type { PaymentStore } from '../store/index.js';
+import { resolveWebhooksOptions } from '../webhooks/index.js';
+import type { ResolvedWebhooksConfig, WebhookHandler } from '../webhooks/index.js';
+import { DEFAULT_NEXT_URL_HOSTS, compileNextUrlHosts } from './next-url.js';
+import type { NextUrlCheck } from './next-url.js';
 import type { JourneyReconcileOptions, OutcomeHandlers, PayJourneyOptions } from './options.js';
 
-export const DEFAULT_API_BASE_URL = 'https://publicapi.payments.service.gov.uk';
 export const DEFAULT_COOKIE_NAME = 'govuk_pay';
 export const DEFAULT_COOKIE_MAX_AGE_MINUTES = 120;
 /** GOV.UK Pay expires an unfinished payment after 90 minutes; the cookie must outlive it. */
-export const MIN_COOKIE_MAX_AGE_MINUTES = 90;
+export const MIN_COOKIE_MAX_AGE_MINUTES = PAYMENT_EXPIRY_MINUTES;
 const MAX_COOKIE_MAX_AGE_MINUTES = 7 * 24 * 60;
 
-/** An API key as GOV.UK Pay issues it: a type prefix, then base32 random id and checksum. */
-const API_KEY_FORMAT = /^api_(test|live)_[0-9a-z]{32,128}$/;
-const COOKIE_NAME_FORMAT = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/;
 // Characters a URL path may carry unencoded, minus ';' and ',' which would end a cookie attribute.
 const MOUNT_PATH_FORMAT = /^(?:\/[A-Za-z0-9\-._~!$&'()*+=:@%]+)*\/?$/;
 
@@ -97,6 +102,7 @@ export type ApiKeySource =
 /** The options after validation, with every default applied. Used inside the journey only. */
 export interface ResolvedJourneyConfig {
   apiKey: ApiKeySource;
+  /** The GOV.UK Pay origin, resolved by the client's own rules (`resolvePayConnection`). */
   apiBaseUrl: string;
   /** `publicUrl`'s origin, e.g. `https://apply.example.gov.uk`: the only base of return URLs. */
   publicOrigin: string;
@@ -120,10 +126,16 @@ export interface ResolvedJourneyConfig {
   logger: Logger;
   reconcile: {
     apiKeys: readonly string[];
-    /** Checked by `resolveReconcileOptions`; passed to every run. */
-    runOptions: ReconcileRunOptions;
-    everyMinutes?: number;
-    onStale?: NonNullable<JourneyReconcileOptions['onStale']>;
+    /** Resolved once, here; every run without options of its own uses them as they are. */
+    options: ResolvedReconcileOptions;
+    /** Undefined: no timer; `journey.reconcile()` is called by the service's own scheduler. */
+    everyMinutes: number | undefined;
+    onStale: NonNullable<JourneyReconcileOptions['onStale']> | undefined;
+    /**
+     * Waits between reconciliation reads: the given `sleep`, else an `unref()`'d timer, so a
+     * run on the journey's timer never keeps the process alive.
+     */
+    sleep: (ms: number) => Promise<void>;
   };
   /** Undefined when there is no webhook route. */
   webhooks: ResolvedWebhooksConfig | undefined;
@@ -136,10 +148,11 @@ export interface ResolvedJourneyConfig {
   mountPath: string | undefined;
   /** How long a settlement lease lasts before another feed may take it over. */
   leaseMs: number;
-  timeoutMs: number | undefined;
-  maxRetries: number | undefined;
+  timeoutMs: number;
+  maxRetries: number;
   now: () => number;
-  sleep: ((ms: number) => Promise<void>) | undefined;
+  /** Waits between the client's retries: the given `sleep`, else the client's default. */
+  sleep: (ms: number) => Promise<void>;
 }
 
 /**
@@ -158,377 +171,217 @@ export function assertCalledWithOptions(args: readonly unknown[]): void {
   }
 }
 
+const unrefSleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => {
+    setTimeout(resolve, ms).unref();
+  });
+
 /** Validates every option once, at construction, and applies the defaults. */
 export function resolveJourneyOptions(options: unknown): ResolvedJourneyConfig {
-  if (!isPlainObject(options)) {
-    throw new PayConfigError(
-      'ERR_PAY_MISSING_OPTION',
-      'payJourney needs an options object: payJourney({ apiKey, publicUrl, cookie: { secrets }, createPayment, outcomes: { success, failed } })',
-    );
-  }
-  rejectUnknownKeys(options, OPTION_NAMES, '');
+  const record = optionsObject(
+    options,
+    'payJourney',
+    'payJourney({ apiKey, publicUrl, cookie: { secrets }, createPayment, outcomes: { success, failed } })',
+  );
+  rejectUnknownKeys(record, OPTION_NAMES, '');
 
-  const publicUrl = resolvePublicUrl(options.publicUrl);
-  const apiBaseUrl = resolveApiBaseUrl(options.apiBaseUrl);
-  const apiKey = resolveApiKey(options.apiKey, publicUrl, apiBaseUrl);
-  const cookie = resolveCookie(options.cookie, publicUrl.protocol === 'http:');
-  const reconcile = resolveReconcile(options.reconcile, apiKey, publicUrl, apiBaseUrl);
-
-  const match = options.match ?? 'cookie';
-  if (match !== 'cookie' && match !== 'return-id') {
-    throw new PayConfigError(
-      'ERR_PAY_INVALID_OPTION',
-      "match must be 'cookie' (the default) or 'return-id'",
-    );
-  }
+  const publicUrl = resolvePublicUrl(record.publicUrl);
+  // The client's own rules for the origin, timeout, retries, logger and clock: one set of rules.
+  const connection = resolvePayConnection(record, '');
+  const keyRules: JourneyKeyRules = { apiOrigin: connection.apiOrigin, publicUrl };
+  const apiKey = resolveApiKey(record.apiKey, keyRules);
+  const publicIsHttp = publicUrl.protocol === 'http:';
 
   return {
     apiKey,
-    apiBaseUrl: apiBaseUrl.origin,
+    apiBaseUrl: connection.apiBaseUrl,
     publicOrigin: publicUrl.origin,
-    publicIsHttp: publicUrl.protocol === 'http:',
-    cookie,
-    match,
-    store: resolveStore(options.store),
-    isAllowedNextUrl: compileNextUrlHosts(options.nextUrlHosts ?? DEFAULT_NEXT_URL_HOSTS),
+    publicIsHttp,
+    cookie: resolveCookie(record.cookie, publicIsHttp),
+    match: enumOption(record.match, 'match', ['cookie', 'return-id'], 'cookie'),
+    store: methodsOption<PaymentStore>(record.store, 'store', {
+      required: STORE_METHODS,
+      describe: 'a PaymentStore',
+      hint: 'leave store out to use a MemoryStore',
+    }),
+    isAllowedNextUrl: compileNextUrlHosts(record.nextUrlHosts ?? DEFAULT_NEXT_URL_HOSTS),
     createPayment: requiredFunction<PayJourneyOptions['createPayment']>(
-      options.createPayment,
+      record.createPayment,
       'createPayment',
       'give an async (req) => ({ amount, reference, description }) that reads the payment from your own state',
     ),
-    outcomes: resolveOutcomes(options.outcomes),
-    onSettled: optionalFunction<NonNullable<PayJourneyOptions['onSettled']>>(
-      options.onSettled,
+    outcomes: resolveOutcomes(record.outcomes),
+    onSettled: functionOption<NonNullable<PayJourneyOptions['onSettled']>>(
+      record.onSettled,
       'onSettled',
       'give an async (result) => { ... } that fulfils the order',
     ),
-    logger: resolveLogger(options.logger),
-    reconcile,
-    ...resolveWebhooks(options.webhooks, options.onWebhook),
-    startUrl: resolveStartUrl(options.startUrl, publicUrl.origin),
-    mountPath: resolveMountPath(options.mountPath),
+    logger: connection.logger,
+    reconcile: resolveReconcile(record.reconcile, apiKey, keyRules, record.sleep, connection.sleep),
+    ...resolveWebhooks(record.webhooks, record.onWebhook),
+    startUrl: resolveStartUrl(record.startUrl, publicUrl.origin),
+    mountPath: resolveMountPath(record.mountPath),
     leaseMs:
-      (optionalNumber(options.leaseSeconds, 'leaseSeconds', {
-        min: 1,
-        max: 3600,
-        integer: true,
-        unit: 'seconds',
-      }) ?? DEFAULT_LEASE_MS / 1000) * 1000,
-    timeoutMs: optionalNumber(options.timeoutMs, 'timeoutMs', {
-      min: 100,
-      max: 120_000,
-      integer: true,
-      unit: 'milliseconds',
-    }),
-    maxRetries: optionalNumber(options.maxRetries, 'maxRetries', {
-      min: 0,
-      max: 10,
-      integer: true,
-      unit: 'retries',
-    }),
-    now:
-      optionalFunction<() => number>(
-        options.now,
-        'now',
-        'a clock returning epoch milliseconds; leave it out to use Date.now',
-      ) ?? Date.now,
-    sleep: optionalFunction<(ms: number) => Promise<void>>(
-      options.sleep,
-      'sleep',
-      'a (ms) => Promise that waits; leave it out to use timers',
+      numberOption(
+        record.leaseSeconds,
+        'leaseSeconds',
+        { min: 1, max: 3600, integer: true, unit: 'seconds' },
+        DEFAULT_LEASE_MS / 1000,
+      ) * 1000,
+    timeoutMs: connection.timeoutMs,
+    maxRetries: connection.maxRetries,
+    now: functionOption<() => number>(
+      record.now,
+      'now',
+      'a clock returning epoch milliseconds; leave it out to use Date.now',
+      Date.now,
     ),
+    sleep: connection.sleep,
   };
+}
+
+function requiredFunction<T extends (...args: never[]) => unknown>(
+  value: unknown,
+  path: string,
+  hint: string,
+): T {
+  return functionOption<T>(requireOption(value, path, hint), path, hint) as T;
 }
 
 function resolvePublicUrl(value: unknown): URL {
-  if (value === undefined) {
-    throw new PayConfigError(
-      'ERR_PAY_MISSING_OPTION',
-      "publicUrl is required: this service's external origin, e.g. 'https://apply.example.gov.uk'; return URLs are built from it, never from the Host header",
-    );
-  }
-  const url = parseUrl(value);
-  if (
-    url === undefined ||
-    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
-    url.username !== '' ||
-    url.password !== '' ||
-    url.pathname !== '/' ||
-    url.search !== '' ||
-    url.hash !== '' ||
-    (typeof value === 'string' && /[?#]/.test(value))
-  ) {
+  const given = requireOption(
+    value,
+    'publicUrl',
+    "this service's external origin, e.g. 'https://apply.example.gov.uk'; return URLs are built from it, never from the Host header",
+  );
+  return originOption(given, 'publicUrl', {
+    example: "'https://apply.example.gov.uk'",
+    httpsBecause: 'GOV.UK Pay sends the citizen back to it',
+    code: 'ERR_PAY_PUBLIC_URL',
+  }) as URL;
+}
+
+/** What a key is checked against besides the client's rules. */
+export interface JourneyKeyRules {
+  apiOrigin: string;
+  publicUrl: URL;
+}
+
+/**
+ * One API key for the journey: the client's rules (format, and only a test key over http), and
+ * the journey's own: a key that may be live pays into a service reached over https only, since
+ * GOV.UK Pay refuses http return URLs for live accounts.
+ */
+export function checkJourneyApiKey(value: unknown, path: string, rules: JourneyKeyRules): string {
+  const key = resolvePayApiKey(value, path, rules.apiOrigin);
+  if (rules.publicUrl.protocol !== 'https:' && !isTestApiKey(key)) {
     throw new PayConfigError(
       'ERR_PAY_PUBLIC_URL',
-      "publicUrl must be an absolute origin with no path, query or fragment, e.g. 'https://apply.example.gov.uk'",
+      `${path} is not a test key (api_test_...), so publicUrl must be https: GOV.UK Pay refuses http return URLs for live accounts. Use a test key for local development`,
     );
   }
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    throw new PayConfigError(
-      'ERR_PAY_PUBLIC_URL',
-      `publicUrl must use https; http is allowed only for localhost and 127.0.0.1 in development`,
-    );
-  }
-  return url;
+  return key;
 }
 
-function resolveApiBaseUrl(value: unknown): URL {
-  if (value === undefined) return new URL(DEFAULT_API_BASE_URL);
-  const url = parseUrl(value);
-  if (
-    url === undefined ||
-    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
-    url.username !== '' ||
-    url.password !== '' ||
-    url.pathname !== '/' ||
-    url.search !== '' ||
-    url.hash !== ''
-  ) {
-    throw new PayConfigError(
-      'ERR_PAY_INVALID_OPTION',
-      `apiBaseUrl must be an origin with no path, e.g. '${DEFAULT_API_BASE_URL}' (the default) or the simulator's 'http://127.0.0.1:9090'`,
-    );
+function resolveApiKey(value: unknown, rules: JourneyKeyRules): ApiKeySource {
+  const given = requireOption(
+    value,
+    'apiKey',
+    'the GOV.UK Pay API key, e.g. apiKey: process.env.GOVUK_PAY_API_KEY, or a (req) => key function',
+  );
+  if (typeof given === 'function') {
+    return { kind: 'per-request', select: given as (req: Request) => string };
   }
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    throw new PayConfigError(
-      'ERR_PAY_INVALID_OPTION',
-      'apiBaseUrl must use https, so the API key never crosses a network in clear; http is allowed only for localhost and 127.0.0.1 (the simulator)',
-    );
-  }
-  return url;
-}
-
-/** Checks a key's shape without ever putting the key in a message. */
-export function checkApiKeyFormat(key: unknown, name: string): asserts key is string {
-  if (typeof key !== 'string') {
-    throw new PayConfigError(
-      'ERR_PAY_API_KEY',
-      `${name} must be a GOV.UK Pay API key string (api_test_… or api_live_…), or a (req) => key function`,
-    );
-  }
-  if (key.trim() !== key) {
-    throw new PayConfigError(
-      'ERR_PAY_API_KEY',
-      `${name} has leading or trailing whitespace; trim the value you read from the environment`,
-    );
-  }
-  if (!API_KEY_FORMAT.test(key)) {
-    throw new PayConfigError(
-      'ERR_PAY_API_KEY',
-      `${name} does not look like a GOV.UK Pay API key; it should start api_test_ or api_live_ followed by letters and digits, as shown once when the key was created in the GOV.UK Pay admin tool`,
-    );
-  }
-}
-
-export function isLiveKey(key: string): boolean {
-  return key.startsWith('api_live_');
-}
-
-/** A live key must only travel to https, and pay into a service reached over https. */
-export function checkLiveKeyTransport(key: string, publicUrl: URL, apiBaseUrl: URL): void {
-  if (!isLiveKey(key)) return;
-  if (publicUrl.protocol !== 'https:') {
-    throw new PayConfigError(
-      'ERR_PAY_PUBLIC_URL',
-      'a live API key (api_live_…) needs an https publicUrl; GOV.UK Pay refuses http return URLs for live accounts. Use a test key for local development',
-    );
-  }
-  if (apiBaseUrl.protocol !== 'https:') {
-    throw new PayConfigError(
-      'ERR_PAY_API_KEY',
-      'a live API key (api_live_…) must not be sent to an http apiBaseUrl; use a test key with the simulator',
-    );
-  }
-}
-
-function resolveApiKey(value: unknown, publicUrl: URL, apiBaseUrl: URL): ApiKeySource {
-  if (value === undefined) {
-    throw new PayConfigError(
-      'ERR_PAY_MISSING_OPTION',
-      'apiKey is required: the GOV.UK Pay API key, e.g. apiKey: process.env.GOVUK_PAY_API_KEY',
-    );
-  }
-  if (typeof value === 'function') {
-    return { kind: 'per-request', select: value as (req: Request) => string };
-  }
-  checkApiKeyFormat(value, 'apiKey');
-  checkLiveKeyTransport(value, publicUrl, apiBaseUrl);
-  return { kind: 'static', key: value };
+  return { kind: 'static', key: checkJourneyApiKey(given, 'apiKey', rules) };
 }
 
 function resolveCookie(value: unknown, publicIsHttp: boolean): ResolvedJourneyConfig['cookie'] {
-  if (value === undefined) {
-    throw new PayConfigError(
-      'ERR_PAY_MISSING_OPTION',
-      'cookie is required: cookie: { secrets: [process.env.PAY_COOKIE_SECRET] }, each secret at least 32 characters; generate one with `openssl rand -base64 48`',
-    );
-  }
-  if (!isPlainObject(value)) {
-    throw new PayConfigError(
-      'ERR_PAY_INVALID_OPTION',
-      'cookie must be an object: { secrets: [current, ...previous], name?, secure?, maxAgeMinutes? }',
-    );
-  }
-  rejectUnknownKeys(value, COOKIE_OPTION_NAMES, 'cookie.');
-  const { secrets } = value;
-  if (!Array.isArray(secrets) || secrets.length === 0) {
-    throw new PayConfigError(
-      'ERR_PAY_COOKIE_SECRET',
-      'cookie.secrets must be a non-empty array of secrets, newest first, each at least 32 characters; generate one with `openssl rand -base64 48`',
-    );
-  }
-
-  const name = value.name ?? DEFAULT_COOKIE_NAME;
-  if (typeof name !== 'string' || !COOKIE_NAME_FORMAT.test(name)) {
-    throw new PayConfigError(
-      'ERR_PAY_INVALID_OPTION',
-      `cookie.name must be 1 to 64 letters, digits or !#$%&'*+-.^_\`|~, such as '${DEFAULT_COOKIE_NAME}'`,
-    );
-  }
+  const record = optionsObject(
+    value,
+    'cookie',
+    '{ secrets: [process.env.PAY_COOKIE_SECRET], name?, secure?, maxAgeMinutes? }, each secret at least 32 characters; generate one with `openssl rand -base64 48`',
+  );
+  rejectUnknownKeys(record, COOKIE_OPTION_NAMES, 'cookie');
+  const secrets = cookieSecretsOption(record.secrets, 'cookie.secrets');
+  const name = stringOption(record.name, 'cookie.name', COOKIE_NAME_RULE, DEFAULT_COOKIE_NAME);
   if (name.toLowerCase().startsWith('__host-')) {
-    throw new PayConfigError(
-      'ERR_PAY_INVALID_OPTION',
-      "cookie.name cannot start with '__Host-': browsers then require Path=/, but the payment cookie's Path is the mount path; use '__Secure-' or no prefix",
+    invalidOption(
+      'cookie.name',
+      "cannot start with '__Host-': browsers then require Path=/, but the payment cookie's Path is the mount path; use '__Secure-' or no prefix",
     );
   }
-
-  const secure = value.secure ?? true;
-  if (typeof secure !== 'boolean') {
-    throw new PayConfigError('ERR_PAY_INVALID_OPTION', 'cookie.secure must be true or false');
-  }
+  const secure = booleanOption(record.secure, 'cookie.secure', true);
   if (!secure && !publicIsHttp) {
-    throw new PayConfigError(
-      'ERR_PAY_INVALID_OPTION',
-      'cookie.secure may be false only when publicUrl is http (local development); remove it for an https publicUrl',
+    invalidOption(
+      'cookie.secure',
+      'may be false only when publicUrl is http (local development); remove it for an https publicUrl',
     );
   }
   if (!secure && name.toLowerCase().startsWith('__secure-')) {
-    throw new PayConfigError(
-      'ERR_PAY_INVALID_OPTION',
-      "cookie.name starts with '__Secure-', which browsers accept only with cookie.secure: true",
+    invalidOption(
+      'cookie.name',
+      "starts with '__Secure-', which browsers accept only with cookie.secure: true",
     );
   }
-
-  const maxAgeMinutes =
-    optionalNumber(value.maxAgeMinutes, 'cookie.maxAgeMinutes', {
+  const maxAgeMinutes = numberOption(
+    record.maxAgeMinutes,
+    'cookie.maxAgeMinutes',
+    {
       min: MIN_COOKIE_MAX_AGE_MINUTES,
       max: MAX_COOKIE_MAX_AGE_MINUTES,
       integer: true,
-      unit: 'minutes (GOV.UK Pay payments live 90 minutes, so the cookie must too)',
-    }) ?? DEFAULT_COOKIE_MAX_AGE_MINUTES;
-
-  return { secrets: [...(secrets as unknown[])] as string[], name, secure, maxAgeMinutes };
-}
-
-function resolveStore(value: unknown): PaymentStore | undefined {
-  if (value === undefined) return undefined;
-  const missing = isObjectLike(value)
-    ? STORE_METHODS.filter((method) => typeof value[method] !== 'function')
-    : STORE_METHODS;
-  if (missing.length > 0) {
-    throw new PayConfigError(
-      'ERR_PAY_INVALID_OPTION',
-      `store must implement PaymentStore; it lacks ${missing.join(', ')}. Leave store out to use a MemoryStore`,
-    );
-  }
-  return value as unknown as PaymentStore;
+      unit: 'minutes',
+      why: 'GOV.UK Pay payments live 90 minutes, so the cookie must too',
+    },
+    DEFAULT_COOKIE_MAX_AGE_MINUTES,
+  );
+  return { secrets, name, secure, maxAgeMinutes };
 }
 
 function resolveOutcomes(value: unknown): ResolvedJourneyConfig['outcomes'] {
-  if (value === undefined) {
-    throw new PayConfigError(
-      'ERR_PAY_MISSING_OPTION',
-      'outcomes is required: outcomes: { success: (req, res, result) => ..., failed: (req, res, result) => ... }',
-    );
-  }
-  if (!isPlainObject(value)) {
-    throw new PayConfigError(
-      'ERR_PAY_INVALID_OPTION',
-      'outcomes must be an object of (req, res, result) handlers: { success, failed, cancelled?, error?, pending?, unconfirmed?, missing? }',
-    );
-  }
-  rejectUnknownKeys(value, OUTCOME_NAMES, 'outcomes.');
+  const record = optionsObject(
+    value,
+    'outcomes',
+    '{ success: (req, res, result) => ..., failed: (req, res, result) => ... }',
+  );
+  rejectUnknownKeys(record, OUTCOME_NAMES, 'outcomes');
   const hint = 'a (req, res, result) => void handler that renders the page';
+  const optional = <K extends keyof OutcomeHandlers>(name: K) =>
+    functionOption<NonNullable<OutcomeHandlers[K]>>(record[name], `outcomes.${name}`, hint);
   return {
-    success: requiredFunction<OutcomeHandlers['success']>(value.success, 'outcomes.success', hint),
-    failed: requiredFunction<OutcomeHandlers['failed']>(value.failed, 'outcomes.failed', hint),
-    cancelled: optionalFunction<NonNullable<OutcomeHandlers['cancelled']>>(
-      value.cancelled,
-      'outcomes.cancelled',
-      hint,
-    ),
-    error: optionalFunction<NonNullable<OutcomeHandlers['error']>>(
-      value.error,
-      'outcomes.error',
-      hint,
-    ),
-    pending: optionalFunction<NonNullable<OutcomeHandlers['pending']>>(
-      value.pending,
-      'outcomes.pending',
-      hint,
-    ),
-    unconfirmed: optionalFunction<NonNullable<OutcomeHandlers['unconfirmed']>>(
-      value.unconfirmed,
-      'outcomes.unconfirmed',
-      hint,
-    ),
-    missing: optionalFunction<NonNullable<OutcomeHandlers['missing']>>(
-      value.missing,
-      'outcomes.missing',
-      hint,
-    ),
+    success: requiredFunction<OutcomeHandlers['success']>(record.success, 'outcomes.success', hint),
+    failed: requiredFunction<OutcomeHandlers['failed']>(record.failed, 'outcomes.failed', hint),
+    cancelled: optional('cancelled'),
+    error: optional('error'),
+    pending: optional('pending'),
+    unconfirmed: optional('unconfirmed'),
+    missing: optional('missing'),
   };
-}
-
-function resolveLogger(value: unknown): Logger {
-  if (value === undefined) return silentLogger;
-  const levels = ['debug', 'info', 'warn', 'error'] as const;
-  if (!isObjectLike(value) || levels.some((level) => typeof value[level] !== 'function')) {
-    throw new PayConfigError(
-      'ERR_PAY_INVALID_OPTION',
-      'logger must be pino-compatible, with debug, info, warn and error methods; leave it out for silence',
-    );
-  }
-  return value as unknown as Logger;
 }
 
 function resolveReconcile(
   value: unknown,
   apiKey: ApiKeySource,
-  publicUrl: URL,
-  apiBaseUrl: URL,
+  keyRules: JourneyKeyRules,
+  givenSleep: unknown,
+  clientSleep: (ms: number) => Promise<void>,
 ): ResolvedJourneyConfig['reconcile'] {
-  const given = value ?? {};
-  if (!isPlainObject(given)) {
-    throw new PayConfigError(
-      'ERR_PAY_INVALID_OPTION',
-      'reconcile must be an object such as { olderThanMinutes: 60, everyMinutes: 30 }',
-    );
-  }
-  rejectUnknownKeys(given, RECONCILE_OPTION_NAMES, 'reconcile.');
-  const runOptions = {
-    ...(given.olderThanMinutes === undefined ? {} : { olderThanMinutes: given.olderThanMinutes }),
-    ...(given.ratePerSecond === undefined ? {} : { ratePerSecond: given.ratePerSecond }),
-    ...(given.concurrency === undefined ? {} : { concurrency: given.concurrency }),
-    ...(given.staleAfterMinutes === undefined
-      ? {}
-      : { staleAfterMinutes: given.staleAfterMinutes }),
-  } as ReconcileRunOptions;
-  // The run options are checked by reconciliation's own rules, once, here.
-  resolveReconcileOptions(runOptions, 'reconcile');
-  const everyMinutes = optionalNumber(given.everyMinutes, 'reconcile.everyMinutes', {
-    min: 1,
-    max: 24 * 60,
-    unit: 'minutes',
-  });
-  const onStale = optionalFunction<NonNullable<JourneyReconcileOptions['onStale']>>(
-    given.onStale,
+  const record = optionsObject(
+    value ?? {},
+    'reconcile',
+    '{ olderThanMinutes: 60, everyMinutes: 30 }',
+  );
+  rejectUnknownKeys(record, RECONCILE_OPTION_NAMES, 'reconcile');
+  const { everyMinutes: every, onStale: stale, apiKeys: keys, ...runOptions } = record;
+  const everyMinutes = numberOption(every, 'reconcile.everyMinutes', EVERY_MINUTES_RULE);
+  const onStale = functionOption<NonNullable<JourneyReconcileOptions['onStale']>>(
+    stale,
     'reconcile.onStale',
     'a (record, info) => void that raises an alert',
   );
 
   let apiKeys: readonly string[];
-  if (given.apiKeys === undefined) {
+  if (keys === undefined) {
     apiKeys = apiKey.kind === 'static' ? [apiKey.key] : [];
     if (apiKey.kind === 'per-request' && everyMinutes !== undefined) {
       throw new PayConfigError(
@@ -537,24 +390,21 @@ function resolveReconcile(
       );
     }
   } else {
-    if (!Array.isArray(given.apiKeys) || given.apiKeys.length === 0) {
-      throw new PayConfigError(
-        'ERR_PAY_API_KEY',
-        'reconcile.apiKeys must be a non-empty array of GOV.UK Pay API keys',
-      );
-    }
-    apiKeys = given.apiKeys.map((key: unknown, index) => {
-      checkApiKeyFormat(key, `reconcile.apiKeys[${index}]`);
-      checkLiveKeyTransport(key, publicUrl, apiBaseUrl);
-      return key;
-    });
+    apiKeys = listOption(
+      keys,
+      'reconcile.apiKeys',
+      { describe: 'GOV.UK Pay API keys', code: 'ERR_PAY_API_KEY' },
+      (key, path) => checkJourneyApiKey(key, path, keyRules),
+    ) as string[];
   }
 
   return {
     apiKeys,
-    runOptions,
-    ...(everyMinutes === undefined ? {} : { everyMinutes }),
-    ...(onStale === undefined ? {} : { onStale }),
+    options: resolveReconcileOptions(runOptions, 'reconcile'),
+    everyMinutes,
+    onStale,
+    // A given sleep serves both; without one, reconciliation's waits must not hold the process.
+    sleep: givenSleep === undefined ? unrefSleep : clientSleep,
   };
 }
 
@@ -563,7 +413,7 @@ function resolveWebhooks(
   onWebhook: unknown,
 ): Pick<ResolvedJourneyConfig, 'webhooks' | 'onWebhook'> {
   const resolved = resolveWebhooksOptions(webhooks);
-  const handler = optionalFunction<WebhookHandler>(
+  const handler = functionOption<WebhookHandler>(
     onWebhook,
     'onWebhook',
     'an async (event) => { ... } that handles refunds and events of payments this journey did not create',
@@ -587,9 +437,9 @@ function resolveStartUrl(value: unknown, publicOrigin: string): string {
     const url = parseUrl(value);
     if (url !== undefined && url.origin === publicOrigin) return url.href;
   }
-  throw new PayConfigError(
-    'ERR_PAY_INVALID_OPTION',
-    "startUrl must be a path on this service such as '/apply/pay', or an absolute URL on publicUrl's origin",
+  return invalidOption(
+    'startUrl',
+    "must be a path on this service such as '/apply/pay', or an absolute URL on publicUrl's origin",
   );
 }
 
@@ -601,10 +451,7 @@ export function isSafeMountPath(value: string): boolean {
 function resolveMountPath(value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !isSafeMountPath(value)) {
-    throw new PayConfigError(
-      'ERR_PAY_INVALID_OPTION',
-      "mountPath must be the path the journey is mounted at, such as '/payment'",
-    );
+    invalidOption('mountPath', "must be the path the journey is mounted at, such as '/payment'");
   }
   return value.replace(/\/+$/, '');
 }

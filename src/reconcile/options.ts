@@ -1,4 +1,12 @@
-import { PayConfigError } from '../config-error.js';
+import { PAYMENT_EXPIRY_MINUTES } from '../govuk-pay/index.js';
+import {
+  invalidOption,
+  numberOption,
+  optionPath,
+  optionsObject,
+  rejectUnknownKeys,
+} from '../options/index.js';
+import type { NumberRule } from '../options/index.js';
 
 /** How one reconciliation run behaves. Every field is optional. */
 export interface ReconcileRunOptions {
@@ -42,97 +50,96 @@ export interface ResolvedReconcileOptions {
   signal: AbortSignal | undefined;
 }
 
-const KNOWN_KEYS = new Set([
+export const RECONCILE_RUN_OPTION_NAMES = [
   'olderThanMinutes',
   'ratePerSecond',
   'concurrency',
   'staleAfterMinutes',
   'signal',
-]);
+] as const satisfies readonly (keyof ReconcileRunOptions)[];
 
-/** GOV.UK Pay's expiry threshold for unfinished payments (FACTS.md §15). */
-const EXPIRY_MINUTES = 90;
-const MAX_CONCURRENCY = 64;
 const MINUTE_MS = 60_000;
+/** A year: a longer age is a unit mistake (milliseconds given as minutes). */
+const MAX_AGE_MINUTES = 365 * 24 * 60;
+
+const OLDER_THAN_MINUTES_RULE: NumberRule = { min: 0, max: MAX_AGE_MINUTES, unit: 'minutes' };
+const RATE_PER_SECOND_RULE: NumberRule = {
+  min: 0.01,
+  max: 10_000,
+  unit: 'reads per second',
+  why: 'GOV.UK Pay allows tens of GETs per second per account, so 10 is a safe default',
+};
+const CONCURRENCY_RULE: NumberRule = { min: 1, max: 64, integer: true, unit: 'payments' };
+const STALE_AFTER_MINUTES_RULE: NumberRule = {
+  min: PAYMENT_EXPIRY_MINUTES,
+  max: MAX_AGE_MINUTES,
+  unit: 'minutes',
+  why: 'GOV.UK Pay only expires unfinished payments after 90 minutes, so younger ones are not stale',
+};
 
 /**
- * Checks and fills in run options. Exported so that `payJourney` can validate its `reconcile`
- * option once at construction, not on the first timer tick.
+ * The one rule for the reconcile timer's interval, for `payJourney({ reconcile })` and
+ * `createReconcileTimer` alike: at least a minute (GOV.UK Pay suggests every 30), at most a day,
+ * so an abandoned payment is never left unsettled for longer.
+ */
+export const EVERY_MINUTES_RULE: NumberRule = {
+  min: 1,
+  max: 24 * 60,
+  unit: 'minutes',
+  why: 'GOV.UK Pay suggests every 30 minutes',
+};
+
+const RUN_DEFAULTS: ResolvedReconcileOptions = {
+  olderThanMs: 60 * MINUTE_MS,
+  ratePerSecond: 10,
+  concurrency: 4,
+  staleAfterMs: 360 * MINUTE_MS,
+  signal: undefined,
+};
+
+/**
+ * Checks and fills in run options, once: `payJourney` resolves its `reconcile` option at
+ * construction and keeps the result for every run. `base` fills what `options` leaves out, so a
+ * run with options of its own overrides only those (`journey.reconcile({ olderThanMinutes })`).
  */
 export function resolveReconcileOptions(
   options: ReconcileRunOptions | undefined,
-  optionPath = 'reconcile',
+  where = 'reconcile',
+  base: ResolvedReconcileOptions = RUN_DEFAULTS,
 ): ResolvedReconcileOptions {
-  if (options === undefined) options = {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new PayConfigError(
-      'ERR_PAY_INVALID_OPTION',
-      `${optionPath} must be an object such as { olderThanMinutes: 60 }`,
-    );
-  }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_KEYS.has(key)) {
-      throw new PayConfigError(
-        'ERR_PAY_UNKNOWN_OPTION',
-        `${optionPath}.${key} is not an option; the options are ${[...KNOWN_KEYS].join(', ')}`,
-      );
-    }
-  }
+  const record = optionsObject(options ?? {}, where, '{ olderThanMinutes: 60 }');
+  rejectUnknownKeys(record, RECONCILE_RUN_OPTION_NAMES, where);
   const olderThanMinutes = numberOption(
-    options.olderThanMinutes,
-    60,
-    `${optionPath}.olderThanMinutes`,
+    record.olderThanMinutes,
+    optionPath(where, 'olderThanMinutes'),
+    OLDER_THAN_MINUTES_RULE,
+    base.olderThanMs / MINUTE_MS,
   );
-  if (olderThanMinutes < 0) {
-    throw invalid(
-      `${optionPath}.olderThanMinutes must be 0 or more minutes (it is ${olderThanMinutes})`,
-    );
-  }
-  const ratePerSecond = numberOption(options.ratePerSecond, 10, `${optionPath}.ratePerSecond`);
-  if (ratePerSecond <= 0) {
-    throw invalid(
-      `${optionPath}.ratePerSecond must be more than 0 reads per second (it is ${ratePerSecond}); ` +
-        'GOV.UK Pay allows tens of GETs per second per account, so 10 is a safe default',
-    );
-  }
-  const concurrency = numberOption(options.concurrency, 4, `${optionPath}.concurrency`);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
-    throw invalid(
-      `${optionPath}.concurrency must be a whole number from 1 to ${MAX_CONCURRENCY} (it is ${concurrency})`,
-    );
-  }
   const staleAfterMinutes = numberOption(
-    options.staleAfterMinutes,
-    360,
-    `${optionPath}.staleAfterMinutes`,
+    record.staleAfterMinutes,
+    optionPath(where, 'staleAfterMinutes'),
+    STALE_AFTER_MINUTES_RULE,
+    base.staleAfterMs / MINUTE_MS,
   );
-  if (staleAfterMinutes < EXPIRY_MINUTES) {
-    throw invalid(
-      `${optionPath}.staleAfterMinutes must be at least ${EXPIRY_MINUTES} (it is ${staleAfterMinutes}): ` +
-        'GOV.UK Pay only expires unfinished payments after 90 minutes, so younger ones are not stale',
-    );
-  }
-  const signal = options.signal;
+  const signal = record.signal ?? base.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw invalid(`${optionPath}.signal must be an AbortSignal`);
+    invalidOption(optionPath(where, 'signal'), 'must be an AbortSignal');
   }
   return {
     olderThanMs: olderThanMinutes * MINUTE_MS,
-    ratePerSecond,
-    concurrency,
+    ratePerSecond: numberOption(
+      record.ratePerSecond,
+      optionPath(where, 'ratePerSecond'),
+      RATE_PER_SECOND_RULE,
+      base.ratePerSecond,
+    ),
+    concurrency: numberOption(
+      record.concurrency,
+      optionPath(where, 'concurrency'),
+      CONCURRENCY_RULE,
+      base.concurrency,
+    ),
     staleAfterMs: staleAfterMinutes * MINUTE_MS,
     signal,
   };
-}
-
-function numberOption(value: unknown, fallback: number, path: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw invalid(`${path} must be a finite number (it is ${String(value)})`);
-  }
-  return value;
-}
-
-function invalid(message: string): PayConfigError {
-  return new PayConfigError('ERR_PAY_INVALID_OPTION', message);
 }

@@ -1,3 +1,4 @@
+import { rateLimitPauseMs } from '../govuk-pay/index.js';
 import { classifyPayment } from '../settlement/index.js';
 import type { PaymentRecord } from '../store/types.js';
 import { resolveReconcileOptions } from './options.js';
@@ -11,10 +12,6 @@ import type { ReconcileDeps, ReconcileSummary, StaleInfo } from './types.js';
  * saves duplicate work: the settlement claim is what makes settling exactly-once.
  */
 export const RECONCILE_LOCK_TTL_MS = 5 * 60_000;
-
-/** Without a Retry-After, GOV.UK Pay says "after a second, you'll be able to retry". */
-const DEFAULT_RATE_LIMIT_PAUSE_MS = 1000;
-const MAX_RATE_LIMIT_PAUSE_MS = 60_000;
 
 function emptySummary(): ReconcileSummary {
   return {
@@ -46,9 +43,15 @@ export async function reconcilePending(
   deps: ReconcileDeps,
   options?: ReconcileRunOptions,
 ): Promise<ReconcileSummary> {
-  const resolved = resolveReconcileOptions(options);
-  const run = new ReconcileRun(deps, resolved);
-  return run.execute();
+  return reconcileResolved(deps, resolveReconcileOptions(options));
+}
+
+/** `reconcilePending` with options already resolved, for a caller that resolved them once. */
+export async function reconcileResolved(
+  deps: ReconcileDeps,
+  options: ResolvedReconcileOptions,
+): Promise<ReconcileSummary> {
+  return new ReconcileRun(deps, options).execute();
 }
 
 class ReconcileRun {
@@ -226,11 +229,7 @@ class ReconcileRun {
 
   private rateLimited(err: unknown): void {
     this.summary.rateLimited += 1;
-    const asked = (err as { retryAfterMs?: unknown }).retryAfterMs;
-    const pauseMs =
-      typeof asked === 'number' && Number.isFinite(asked) && asked >= 0
-        ? Math.min(asked, MAX_RATE_LIMIT_PAUSE_MS)
-        : DEFAULT_RATE_LIMIT_PAUSE_MS;
+    const pauseMs = rateLimitPauseMs((err as { retryAfterMs?: unknown }).retryAfterMs);
     this.gate.backOff(pauseMs);
     this.deps.logger.warn(
       { pauseMs, ratePerSecond: 1000 / this.gate.currentIntervalMs },

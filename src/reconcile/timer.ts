@@ -1,5 +1,7 @@
 import { PayConfigError } from '../config-error.js';
 import type { Logger } from '../logger.js';
+import { numberOption } from '../options/index.js';
+import { EVERY_MINUTES_RULE } from './options.js';
 
 export interface ReconcileTimerOptions {
   /** Minutes between the starts of two runs. The first run starts one interval after creation. */
@@ -15,9 +17,6 @@ export interface ReconcileTimer {
   stop(): Promise<void>;
 }
 
-/** setInterval cannot wait longer than this (about 24.8 days). */
-const MAX_INTERVAL_MS = 2 ** 31 - 1;
-
 /**
  * Runs `run` every `everyMinutes`, at most one run at a time in this process: a tick that finds
  * a run still going is skipped, not queued. The interval is `unref()`'d so it never keeps the
@@ -30,21 +29,13 @@ export function createReconcileTimer(
   if (typeof run !== 'function') {
     throw new PayConfigError('ERR_PAY_INVALID_OPTION', 'createReconcileTimer needs a run function');
   }
-  const { everyMinutes, logger } = options;
+  const { logger } = options;
+  const everyMinutes = numberOption(
+    options.everyMinutes,
+    'reconcile.everyMinutes',
+    EVERY_MINUTES_RULE,
+  ) as number;
   const intervalMs = everyMinutes * 60_000;
-  if (
-    typeof everyMinutes !== 'number' ||
-    !Number.isFinite(everyMinutes) ||
-    everyMinutes <= 0 ||
-    intervalMs > MAX_INTERVAL_MS
-  ) {
-    throw new PayConfigError(
-      'ERR_PAY_INVALID_OPTION',
-      `reconcile.everyMinutes must be a number of minutes more than 0 and at most ${Math.floor(
-        MAX_INTERVAL_MS / 60_000,
-      )} (it is ${String(everyMinutes)}); GOV.UK Pay suggests every 30 minutes`,
-    );
-  }
 
   const controller = new AbortController();
   let inFlight: Promise<void> | undefined;

@@ -1,17 +1,6 @@
-import type { Language } from '../client/types.js';
+import type { Language } from '../client/index.js';
+import { escapeHtml } from '../govuk-pay/index.js';
 import type { PageText } from './i18n.js';
-
-const ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
-}
 
 export const STYLESHEET_PATH = '/assets/simulator.css';
 

@@ -1,5 +1,13 @@
-import { PayConfigError } from '../config-error.js';
-import { isPlainObject, optionalNumber, rejectUnknownKeys } from '../journey/option-checks.js';
+import {
+  invalidOption,
+  listOption,
+  numberOption,
+  optionPath,
+  optionsObject,
+  rejectUnknownKeys,
+  requireOption,
+  secretOption,
+} from '../options/index.js';
 import type { WebhookEventType, WebhookMessage } from './events.js';
 
 /** GOV.UK Pay's messages are a payment and a few fields: a few KiB. */
@@ -62,57 +70,53 @@ const WEBHOOK_OPTION_NAMES = [
   'concurrency',
 ] as const satisfies readonly (keyof JourneyWebhooksOptions)[];
 
+const WHERE = 'webhooks';
+const SECRET_HINT =
+  'the whole signing secret as the GOV.UK Pay admin tool shows it, webhook_live_ and all';
+
 /** Checks `webhooks` once, at construction; undefined when the receiver is off. */
 export function resolveWebhooksOptions(value: unknown): ResolvedWebhooksConfig | undefined {
   if (value === undefined) return undefined;
-  if (!isPlainObject(value)) {
-    throw new PayConfigError(
-      'ERR_PAY_INVALID_OPTION',
-      'webhooks must be an object: { secrets: [process.env.PAY_WEBHOOK_SECRET], maxBodyBytes? }',
-    );
-  }
-  rejectUnknownKeys(value, WEBHOOK_OPTION_NAMES, 'webhooks.');
-  const { secrets } = value;
-  if (!Array.isArray(secrets) || secrets.length === 0) {
-    throw new PayConfigError(
-      'ERR_PAY_INVALID_OPTION',
-      "webhooks.secrets must be a non-empty array of signing secrets, newest first, copied from the webhook's page in the GOV.UK Pay admin tool (webhook_live_…)",
-    );
-  }
-  secrets.forEach((secret: unknown, index) => {
-    const where = `webhooks.secrets[${index}]`;
-    if (typeof secret !== 'string' || secret.length < MIN_WEBHOOK_SECRET_LENGTH) {
-      throw new PayConfigError(
-        'ERR_PAY_INVALID_OPTION',
-        `${where} must be a string of at least ${MIN_WEBHOOK_SECRET_LENGTH} characters: the whole signing secret as the GOV.UK Pay admin tool shows it, webhook_live_ and all`,
-      );
-    }
-    if (secret.trim() !== secret) {
-      throw new PayConfigError(
-        'ERR_PAY_INVALID_OPTION',
-        `${where} has leading or trailing whitespace; trim the value you read from the environment`,
-      );
-    }
-  });
+  const record = optionsObject(value, WHERE, '{ secrets: [process.env.PAY_WEBHOOK_SECRET] }');
+  rejectUnknownKeys(record, WEBHOOK_OPTION_NAMES, WHERE);
+  const secretsPath = optionPath(WHERE, 'secrets');
+  const secrets = listOption(
+    requireOption(record.secrets, secretsPath, `[process.env.PAY_WEBHOOK_SECRET]; ${SECRET_HINT}`),
+    secretsPath,
+    {
+      describe:
+        "signing secrets, newest first, copied from the webhook's page in the GOV.UK Pay admin tool (webhook_live_…)",
+    },
+    (secret, path) => {
+      const checked = secretOption(secret, path, {
+        minLength: MIN_WEBHOOK_SECRET_LENGTH,
+        hint: SECRET_HINT,
+      }) as string;
+      if (checked.trim() !== checked) {
+        invalidOption(
+          path,
+          'has leading or trailing whitespace; trim the value read from the file or environment variable',
+        );
+      }
+      return checked;
+    },
+  ) as string[];
   if (new Set(secrets).size !== secrets.length) {
-    throw new PayConfigError(
-      'ERR_PAY_INVALID_OPTION',
-      'webhooks.secrets lists the same secret twice; give each one once, newest first',
-    );
+    invalidOption(secretsPath, 'lists the same secret twice; give each one once, newest first');
   }
-  const maxBodyBytes =
-    optionalNumber(value.maxBodyBytes, 'webhooks.maxBodyBytes', {
-      min: 1024,
-      max: MAX_WEBHOOK_MAX_BODY_BYTES,
-      integer: true,
-      unit: 'bytes',
-    }) ?? DEFAULT_WEBHOOK_MAX_BODY_BYTES;
-  const concurrency =
-    optionalNumber(value.concurrency, 'webhooks.concurrency', {
-      min: 1,
-      max: 256,
-      integer: true,
-      unit: 'payments read at once',
-    }) ?? DEFAULT_WEBHOOK_CONCURRENCY;
-  return { secrets: [...(secrets as string[])], maxBodyBytes, concurrency };
+  return {
+    secrets,
+    maxBodyBytes: numberOption(
+      record.maxBodyBytes,
+      optionPath(WHERE, 'maxBodyBytes'),
+      { min: 1024, max: MAX_WEBHOOK_MAX_BODY_BYTES, integer: true, unit: 'bytes' },
+      DEFAULT_WEBHOOK_MAX_BODY_BYTES,
+    ),
+    concurrency: numberOption(
+      record.concurrency,
+      optionPath(WHERE, 'concurrency'),
+      { min: 1, max: 256, integer: true, unit: 'payments read at once' },
+      DEFAULT_WEBHOOK_CONCURRENCY,
+    ),
+  };
 }

@@ -380,11 +380,11 @@ describe('createPaymentCookieSealer: configuration', () => {
     expect(MIN_SECRET_LENGTH).toBe(32);
     expect(configError({ secrets: ['x'.repeat(31)], cookieName: COOKIE_NAME })).toEqual({
       code: 'ERR_PAY_COOKIE_SECRET',
-      message: `govuk-pay-express: cookie.secrets[0] must be at least 32 characters; ${hint}`,
+      message: `govuk-pay-express: createPaymentCookieSealer.secrets[0] must be a string of at least 32 characters; ${hint}`,
     });
     expect(configError({ secrets: [SECRET_A, 'short'], cookieName: COOKIE_NAME })).toEqual({
       code: 'ERR_PAY_COOKIE_SECRET',
-      message: `govuk-pay-express: cookie.secrets[1] must be at least 32 characters; ${hint}`,
+      message: `govuk-pay-express: createPaymentCookieSealer.secrets[1] must be a string of at least 32 characters; ${hint}`,
     });
   });
 
@@ -393,14 +393,20 @@ describe('createPaymentCookieSealer: configuration', () => {
     expect(cookie.unseal(cookie.seal(RECORD, HOUR))).toEqual(RECORD);
   });
 
+  it('refuses no secrets, saying what to pass', () => {
+    expect(configError({ cookieName: COOKIE_NAME })).toEqual({
+      code: 'ERR_PAY_COOKIE_SECRET',
+      message: `govuk-pay-express: createPaymentCookieSealer.secrets is required: [process.env.PAY_COOKIE_SECRET], each at least 32 characters; ${hint}`,
+    });
+  });
+
   it.each([
-    ['no secrets', undefined],
     ['an empty array', []],
     ['a single string instead of an array', SECRET_A],
   ])('refuses %s', (_name, secrets) => {
     expect(configError({ secrets, cookieName: COOKIE_NAME })).toEqual({
       code: 'ERR_PAY_COOKIE_SECRET',
-      message: `govuk-pay-express: cookie.secrets must be a non-empty array of strings, newest first; ${hint}`,
+      message: `govuk-pay-express: createPaymentCookieSealer.secrets must be a non-empty array of secrets, newest first, each at least 32 characters; ${hint}`,
     });
   });
 
@@ -408,7 +414,7 @@ describe('createPaymentCookieSealer: configuration', () => {
     expect(configError({ secrets: [SECRET_A, Buffer.alloc(48)], cookieName: COOKIE_NAME })).toEqual(
       {
         code: 'ERR_PAY_COOKIE_SECRET',
-        message: `govuk-pay-express: cookie.secrets[1] must be a string; ${hint}`,
+        message: `govuk-pay-express: createPaymentCookieSealer.secrets[1] must be a string of at least 32 characters; ${hint}`,
       },
     );
   });
@@ -419,7 +425,7 @@ describe('createPaymentCookieSealer: configuration', () => {
     ).toEqual({
       code: 'ERR_PAY_COOKIE_SECRET',
       message:
-        'govuk-pay-express: cookie.secrets[2] repeats cookie.secrets[0]; remove the duplicate',
+        'govuk-pay-express: createPaymentCookieSealer.secrets[2] repeats createPaymentCookieSealer.secrets[0]; remove the duplicate',
     });
   });
 
@@ -430,14 +436,27 @@ describe('createPaymentCookieSealer: configuration', () => {
     expect(short.message).not.toContain('s3cr3t');
   });
 
-  it.each(['', 'has space', 'semi;colon', 'comma,', 'quote"', 'é', 'x'.repeat(257), 42, undefined])(
+  it.each(['', 'has space', 'semi;colon', 'comma,', 'quote"', 'é', 'x'.repeat(65), 42])(
     'refuses the cookie name %p',
     (cookieName) => {
       const error = configError({ secrets: [SECRET_A], cookieName });
       expect(error.code).toBe('ERR_PAY_INVALID_OPTION');
-      expect(error.message).toMatch(/^govuk-pay-express: cookie.name must be/);
+      expect(error.message).toMatch(
+        /^govuk-pay-express: createPaymentCookieSealer\.cookieName must be 1 to 64 letters, digits or /,
+      );
     },
   );
+
+  it('takes a cookie name of 64 characters, the one limit payJourney has too', () => {
+    const cookie = createPaymentCookieSealer({ secrets: [SECRET_A], cookieName: 'x'.repeat(64) });
+    expect(cookie.unseal(cookie.seal(RECORD, HOUR))).toEqual(RECORD);
+  });
+
+  it('refuses a missing cookie name', () => {
+    const error = configError({ secrets: [SECRET_A] });
+    expect(error.code).toBe('ERR_PAY_MISSING_OPTION');
+    expect(error.message).toMatch(/createPaymentCookieSealer\.cookieName is required/);
+  });
 
   it('refuses a clock that is not a function', () => {
     const error = configError({ secrets: [SECRET_A], cookieName: COOKIE_NAME, now: 123 });
@@ -450,7 +469,7 @@ describe('createPaymentCookieSealer: configuration', () => {
     expect(error).toEqual({
       code: 'ERR_PAY_UNKNOWN_OPTION',
       message:
-        'govuk-pay-express: unknown cookie sealer option "secret"; the options are secrets, cookieName and now',
+        'govuk-pay-express: createPaymentCookieSealer.secret is not an option. Did you mean createPaymentCookieSealer.secrets? The options are: createPaymentCookieSealer.secrets, createPaymentCookieSealer.cookieName, createPaymentCookieSealer.now',
     });
   });
 

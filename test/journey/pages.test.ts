@@ -13,7 +13,8 @@ describe('default pages', () => {
 
   it('escape the start link', () => {
     const html = renderPage(missingPage('/apply?a=1&b="x"<'));
-    expect(html).toContain('href="/apply?a=1&#38;b=&#34;x&#34;&#60;"');
+    expect(html).toContain('href="/apply?a=1&amp;b=&quot;x&quot;&lt;"');
+    expect(renderPage(missingPage("/a'b>"))).toContain('href="/a&#39;b&gt;"');
     expect(missingPage('/').status).toBe(400);
     expect(unconfirmedPage().status).toBe(503);
   });

@@ -1,10 +1,7 @@
 import { PayConfigError } from '../../src/config-error';
 import type { PayConfigErrorCode } from '../../src/config-error';
-import {
-  DEFAULT_API_BASE_URL,
-  assertCalledWithOptions,
-  resolveJourneyOptions,
-} from '../../src/journey/resolve-options';
+import { DEFAULT_API_BASE_URL } from '../../src/govuk-pay';
+import { assertCalledWithOptions, resolveJourneyOptions } from '../../src/journey/resolve-options';
 
 const TEST_KEY = `api_test_${'a'.repeat(26)}${'b'.repeat(32)}`;
 const LIVE_KEY = `api_live_${'c'.repeat(26)}${'d'.repeat(32)}`;
@@ -46,8 +43,30 @@ describe('resolveJourneyOptions', () => {
       startUrl: '/',
       mountPath: undefined,
       apiKey: { kind: 'static', key: TEST_KEY },
-      reconcile: { apiKeys: [TEST_KEY], runOptions: {} },
+      timeoutMs: 10_000,
+      maxRetries: 2,
+      leaseMs: 120_000,
+      reconcile: {
+        apiKeys: [TEST_KEY],
+        options: {
+          olderThanMs: 60 * 60_000,
+          ratePerSecond: 10,
+          concurrency: 4,
+          staleAfterMs: 360 * 60_000,
+          signal: undefined,
+        },
+        everyMinutes: undefined,
+        onStale: undefined,
+      },
     });
+    // Resolved means resolved: no default is left for a later file to fill in.
+    expect(config.now).toBe(Date.now);
+    expect(typeof config.sleep).toBe('function');
+    expect(typeof config.reconcile.sleep).toBe('function');
+    for (const [name, value] of Object.entries(config)) {
+      if (['store', 'mountPath', 'onSettled', 'webhooks', 'onWebhook'].includes(name)) continue;
+      expect([name, value]).not.toEqual([name, undefined]);
+    }
     expect(config.isAllowedNextUrl('https://www.payments.service.gov.uk/secure/x')).toBe(true);
     expect(config.isAllowedNextUrl('https://evil.example/secure/x')).toBe(false);
     expect(config.outcomes.cancelled).toBeUndefined();
@@ -243,7 +262,7 @@ describe('resolveJourneyOptions', () => {
 
   it('suggests the option meant by a typo', () => {
     expect(() => resolveJourneyOptions(valid({ publicURL: 'x' }))).toThrow(
-      /did you mean publicUrl\?/,
+      /publicURL is not an option\. Did you mean publicUrl\?/,
     );
   });
 

@@ -522,13 +522,33 @@ describe('rate and concurrency', () => {
 
 describe('options', () => {
   it.each([
-    [{ ratePerSecond: 0 }, 'ERR_PAY_INVALID_OPTION', /ratePerSecond must be more than 0/],
-    [{ ratePerSecond: Number.NaN }, 'ERR_PAY_INVALID_OPTION', /finite number/],
-    [{ olderThanMinutes: -1 }, 'ERR_PAY_INVALID_OPTION', /olderThanMinutes must be 0 or more/],
-    [{ concurrency: 0 }, 'ERR_PAY_INVALID_OPTION', /concurrency must be a whole number/],
-    [{ concurrency: 2.5 }, 'ERR_PAY_INVALID_OPTION', /concurrency/],
-    [{ staleAfterMinutes: 30 }, 'ERR_PAY_INVALID_OPTION', /at least 90/],
-    [{ everyMinutes: 5 }, 'ERR_PAY_UNKNOWN_OPTION', /reconcile\.everyMinutes is not an option/],
+    [
+      { ratePerSecond: 0 },
+      'ERR_PAY_INVALID_OPTION',
+      /^govuk-pay-express: reconcile\.ratePerSecond must be a number of reads per second from 0\.01 /,
+    ],
+    [{ ratePerSecond: Number.NaN }, 'ERR_PAY_INVALID_OPTION', /ratePerSecond must be a number/],
+    [
+      { olderThanMinutes: -1 },
+      'ERR_PAY_INVALID_OPTION',
+      /reconcile\.olderThanMinutes must be a number of minutes from 0 /,
+    ],
+    [
+      { concurrency: 0 },
+      'ERR_PAY_INVALID_OPTION',
+      /reconcile\.concurrency must be a whole number of payments from 1 to 64/,
+    ],
+    [{ concurrency: 2.5 }, 'ERR_PAY_INVALID_OPTION', /concurrency must be a whole number/],
+    [
+      { staleAfterMinutes: 30 },
+      'ERR_PAY_INVALID_OPTION',
+      /staleAfterMinutes must be a number of minutes from 90 .*expires unfinished payments after 90 minutes/,
+    ],
+    [
+      { everyMinutes: 5 },
+      'ERR_PAY_UNKNOWN_OPTION',
+      /reconcile\.everyMinutes is not an option\. The options are/,
+    ],
     [{ signal: 'stop' }, 'ERR_PAY_INVALID_OPTION', /AbortSignal/],
   ])('%j is refused with %s', async (options, code, message) => {
     const error = await reconcilePending(h.deps, options as never).catch((e: unknown) => e);

@@ -48,13 +48,13 @@ describe('payJourney({ webhooks, onWebhook }) options', () => {
   });
 
   it.each<[string, unknown, RegExp]>([
-    ['not an object', 'webhook_test_abc', /webhooks must be an object/],
+    ['not an object', 'webhook_test_abc', /webhooks must be an options object/],
     [
       'an unknown key, with a suggestion',
       { secret: [WEBHOOK_SECRET] },
-      /webhooks\.secret; did you mean webhooks\.secrets\?/,
+      /webhooks\.secret is not an option\. Did you mean webhooks\.secrets\?/,
     ],
-    ['no secrets', {}, /webhooks\.secrets must be a non-empty array/],
+    ['no secrets', {}, /webhooks\.secrets is required: \[process\.env\.PAY_WEBHOOK_SECRET\]/],
     ['an empty list', { secrets: [] }, /webhooks\.secrets must be a non-empty array/],
     ['a string, not a list', { secrets: WEBHOOK_SECRET }, /non-empty array/],
     [
@@ -81,7 +81,11 @@ describe('payJourney({ webhooks, onWebhook }) options', () => {
     const err = configError({ ...base(), webhooks });
     expect(err.message).toMatch(/^govuk-pay-express: /);
     expect(err.message).toMatch(message);
-    expect(['ERR_PAY_INVALID_OPTION', 'ERR_PAY_UNKNOWN_OPTION']).toContain(err.code);
+    expect([
+      'ERR_PAY_INVALID_OPTION',
+      'ERR_PAY_UNKNOWN_OPTION',
+      'ERR_PAY_MISSING_OPTION',
+    ]).toContain(err.code);
   });
 
   it('never quotes a secret in a message', () => {
@@ -102,10 +106,10 @@ describe('payJourney({ webhooks, onWebhook }) options', () => {
 
   it('suggests the option for a misspelt webhooks or onWebhook', () => {
     expect(configError({ ...base(), webhook: { secrets: [WEBHOOK_SECRET] } }).message).toMatch(
-      /did you mean webhooks\?/,
+      /Did you mean webhooks\?/,
     );
     expect(configError({ ...base(), onWebhooks: () => undefined }).message).toMatch(
-      /did you mean onWebhook\?/,
+      /Did you mean onWebhook\?/,
     );
   });
 });
