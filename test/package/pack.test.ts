@@ -204,6 +204,32 @@ describeBuilt('the packed package, installed in an empty project', () => {
     expect(fromEsm.trim()).toBe(expected);
   });
 
+  it('has one copy of each class for import and require, so instanceof holds across both', () => {
+    const out = nodeIn([
+      '--input-type=module',
+      '-e',
+      `import { createRequire } from 'node:module';
+       const require = createRequire(process.cwd() + '/consumer.cjs');
+       const esm = await import('govuk-pay-express');
+       const esmClient = await import('govuk-pay-express/client');
+       const cjs = require('govuk-pay-express');
+       const cjsClient = require('govuk-pay-express/client');
+       let thrown;
+       try { new cjsClient.PayClient({ apiKey: 'not a key' }); } catch (err) { thrown = err; }
+       console.log(JSON.stringify({
+         sameClasses: [esm.PayError, esmClient.PayError, cjsClient.PayError].every((c) => c === cjs.PayError)
+           && esmClient.PayClient === cjs.PayClient && esm.PayConfigError === cjsClient.PayConfigError,
+         thrownIsEsmConfigError: thrown instanceof esm.PayConfigError,
+         memoryStoreAcross: new esm.MemoryStore() instanceof cjs.MemoryStore,
+       }));`,
+    ]);
+    expect(JSON.parse(out)).toEqual({
+      sameClasses: true,
+      thrownIsEsmConfigError: true,
+      memoryStoreAcross: true,
+    });
+  });
+
   it('loads govuk-pay-express/client without loading Express', () => {
     const loaded = nodeIn([
       '-e',
