@@ -1,3 +1,4 @@
+import { MAX_AMOUNT } from '../govuk-pay/index.js';
 import { PayConfigError } from '../config-error.js';
 import type { Account } from './auth.js';
 import { IMPLICIT_ACCOUNT_SETTINGS, hashApiKey } from './auth.js';
@@ -56,8 +57,8 @@ function invalid(message: string): never {
 
 function pence(value: unknown, name: string): number {
   if (value === undefined) return 0;
-  if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 10_000_000) {
-    invalid(`simulator ${name} must be a whole number of pence from 0 to 10000000`);
+  if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > MAX_AMOUNT) {
+    invalid(`simulator ${name} must be a whole number of pence from 0 to ${MAX_AMOUNT}`);
   }
   return value as number;
 }

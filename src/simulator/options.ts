@@ -1,4 +1,5 @@
 import { PayConfigError } from '../config-error.js';
+import { optionsObject, rejectUnknownKeys } from '../options/index.js';
 import type { Account } from './auth.js';
 import { IMPLICIT_ACCOUNT_SETTINGS, hashApiKey } from './auth.js';
 import type { SimulatorAccount } from './accounts.js';
@@ -90,7 +91,7 @@ export interface ResolvedSimulatorConfig {
   readonly webhooks: readonly ResolvedWebhookEndpoint[];
 }
 
-const KNOWN_OPTIONS = new Set([
+const KNOWN_OPTIONS = [
   'apiKeys',
   'accounts',
   'rateLimit',
@@ -101,7 +102,7 @@ const KNOWN_OPTIONS = new Set([
   'paymentProvider',
   'random',
   'webhooks',
-]);
+] as const;
 
 function invalid(message: string): never {
   throw new PayConfigError('ERR_PAY_INVALID_OPTION', message);
@@ -131,19 +132,12 @@ function parseOrigin(value: unknown, name: string): string {
 }
 
 export function resolveSimulatorOptions(options: unknown): ResolvedSimulatorConfig {
-  if (options === undefined) options = {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    invalid('createSimulator(options): options must be an object');
-  }
-  const o = options as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (!KNOWN_OPTIONS.has(key)) {
-      throw new PayConfigError(
-        'ERR_PAY_UNKNOWN_OPTION',
-        `createSimulator: unknown option "${key}"; known options are ${[...KNOWN_OPTIONS].join(', ')}`,
-      );
-    }
-  }
+  const o = optionsObject(
+    options ?? {},
+    'createSimulator',
+    "createSimulator({ apiKeys: ['api_test_...'] })",
+  );
+  rejectUnknownKeys(o, KNOWN_OPTIONS, 'createSimulator');
 
   let accountsByKeyHash: Map<string, Account> | undefined;
   if (o.apiKeys !== undefined && o.accounts !== undefined) {

@@ -1,3 +1,4 @@
+import { PAYMENT_EXPIRY_MS } from '../govuk-pay/index.js';
 import type { PaymentStateCode, PaymentStatus } from '../client/types.js';
 import {
   cardBrand,
@@ -23,8 +24,7 @@ export const RECURRING_DECLINE_CARD = '5105105105105100';
 
 export type WalletType = 'Apple Pay' | 'Google Pay';
 
-/** Unfinished payments expire 90 minutes after creation (FACTS.md §15). */
-export const PAYMENT_EXPIRY_MS = 90 * 60 * 1000;
+export { PAYMENT_EXPIRY_MS };
 /** Capturable payments expire 120 hours after creation. */
 export const CAPTURE_EXPIRY_MS = 120 * 60 * 60 * 1000;
 

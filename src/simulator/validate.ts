@@ -1,3 +1,4 @@
+import { MAX_AMOUNT } from '../govuk-pay/index.js';
 import type {
   AgreementPaymentType,
   AuthorisationMode,
@@ -49,7 +50,7 @@ export interface CreateRefundInput {
   readonly refundAmountAvailable: number | undefined;
 }
 
-export const MAX_AMOUNT = 10_000_000;
+export { MAX_AMOUNT };
 const AMOUNT_DOCS = 'Refer to https://docs.payments.service.gov.uk/making_payments/#amount';
 /** NAXSI, GOV.UK Pay's firewall, refuses these in free text. */
 const BANNED_CHARACTERS = /[<>|]/;

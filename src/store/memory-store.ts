@@ -1,4 +1,10 @@
-import { PayConfigError } from '../config-error.js';
+import {
+  functionOption,
+  numberOption,
+  optionPath,
+  optionsObject,
+  rejectUnknownKeys,
+} from '../options/index.js';
 import { PendingIndex } from './pending-index.js';
 import type { PendingEntry } from './pending-index.js';
 import { randomBytes } from 'node:crypto';
@@ -47,7 +53,10 @@ interface ReturnIdEntry {
 const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
 // setInterval treats anything larger as 1 ms.
 const MAX_TIMER_MS = 2_147_483_647;
-const OPTION_NAMES: ReadonlySet<string> = new Set(['now', 'sweepIntervalMs']);
+const OPTION_NAMES = [
+  'now',
+  'sweepIntervalMs',
+] as const satisfies readonly (keyof MemoryStoreOptions)[];
 
 /**
  * The default {@link PaymentStore}: plain Maps in this process. Right for a single instance;
@@ -67,38 +76,21 @@ export class MemoryStore implements PaymentStore {
   #timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
-    if (typeof options !== 'object' || options === null) {
-      throw new PayConfigError(
-        'ERR_PAY_INVALID_OPTION',
-        'MemoryStore options must be an object such as { sweepIntervalMs: 60000 }, or left out',
-      );
-    }
-    for (const name of Object.keys(options)) {
-      if (!OPTION_NAMES.has(name)) {
-        throw new PayConfigError(
-          'ERR_PAY_UNKNOWN_OPTION',
-          `unknown MemoryStore option "${name}"; the options are now and sweepIntervalMs`,
-        );
-      }
-    }
-    const { now = Date.now, sweepIntervalMs = DEFAULT_SWEEP_INTERVAL_MS } = options;
-    if (typeof now !== 'function') {
-      throw new PayConfigError(
-        'ERR_PAY_INVALID_OPTION',
-        'MemoryStore now must be a function returning epoch milliseconds; leave it out to use Date.now',
-      );
-    }
-    if (
-      typeof sweepIntervalMs !== 'number' ||
-      !Number.isInteger(sweepIntervalMs) ||
-      sweepIntervalMs < 1 ||
-      sweepIntervalMs > MAX_TIMER_MS
-    ) {
-      throw new PayConfigError(
-        'ERR_PAY_INVALID_OPTION',
-        `MemoryStore sweepIntervalMs must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}; leave it out for ${DEFAULT_SWEEP_INTERVAL_MS}`,
-      );
-    }
+    const where = 'MemoryStore';
+    const record = optionsObject(options, where, 'new MemoryStore({ sweepIntervalMs: 60000 })');
+    rejectUnknownKeys(record, OPTION_NAMES, where);
+    const now = functionOption<() => number>(
+      record.now,
+      optionPath(where, 'now'),
+      'a clock returning epoch milliseconds; leave it out to use Date.now',
+      Date.now,
+    );
+    const sweepIntervalMs = numberOption(
+      record.sweepIntervalMs,
+      optionPath(where, 'sweepIntervalMs'),
+      { min: 1, max: MAX_TIMER_MS, integer: true, unit: 'milliseconds' },
+      DEFAULT_SWEEP_INTERVAL_MS,
+    );
     this.#now = now;
     this.#timer = setInterval(() => {
       try {

@@ -1,7 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { PayConfigError } from '../config-error.js';
+import {
+  loggerOption,
+  methodsOption,
+  numberOption,
+  optionPath,
+  optionsObject,
+  rejectUnknownKeys,
+  requireOption,
+} from '../options/index.js';
 import type { Logger } from '../logger.js';
-import { silentLogger } from '../logger.js';
 import type { PaymentRecord, PaymentStore, SettlementBegin } from '../store/types.js';
 import { PayStoreError } from './errors.js';
 import {
@@ -95,7 +102,7 @@ const DEFAULT_TIMEOUT_MS = 5_000;
 const DEFAULT_BATCH_SIZE = 200;
 const DEFAULT_PURGE_EVERY = 1_000;
 const BACKGROUND_PURGE_BATCH = 500;
-const OPTION_NAMES: ReadonlySet<string> = new Set([
+const OPTION_NAMES = [
   'pool',
   'schema',
   'table',
@@ -103,7 +110,7 @@ const OPTION_NAMES: ReadonlySet<string> = new Set([
   'batchSize',
   'purgeEveryWrites',
   'logger',
-]);
+] as const satisfies readonly (keyof PostgresStoreOptions)[];
 
 /** See SETTLEMENT_ATTEMPT_RETENTION_MS in the Redis store: the attempt count outlives leases. */
 const ATTEMPT_RETENTION_MS = 8 * 24 * 60 * 60 * 1000;
@@ -214,64 +221,47 @@ export class PostgresStore implements PaymentStore {
   #backgroundPurge: Promise<void> | undefined;
 
   constructor(options: PostgresStoreOptions) {
-    if (typeof options !== 'object' || options === null) {
-      throw new PayConfigError(
-        'ERR_PAY_MISSING_OPTION',
-        'PostgresStore needs options such as { pool }, with a pg Pool',
-      );
-    }
-    for (const name of Object.keys(options)) {
-      if (!OPTION_NAMES.has(name)) {
-        throw new PayConfigError(
-          'ERR_PAY_UNKNOWN_OPTION',
-          `unknown PostgresStore option "${name}"; the options are pool, schema, table, queryTimeoutMs, batchSize, purgeEveryWrites and logger`,
-        );
-      }
-    }
-    const {
-      pool,
-      schema,
-      table,
-      queryTimeoutMs = DEFAULT_TIMEOUT_MS,
-      batchSize = DEFAULT_BATCH_SIZE,
-      purgeEveryWrites = DEFAULT_PURGE_EVERY,
-      logger = silentLogger,
-    } = options;
-    if (
-      typeof pool !== 'object' ||
-      pool === null ||
-      typeof pool.query !== 'function' ||
-      typeof pool.connect !== 'function'
-    ) {
-      throw new PayConfigError(
-        'ERR_PAY_MISSING_OPTION',
-        'PostgresStore needs { pool }: a Pool from the "pg" package (new Pool({ connectionString }))',
-      );
-    }
-    if (!isWholeNumber(queryTimeoutMs, 1, 600_000)) {
-      throw new PayConfigError(
-        'ERR_PAY_INVALID_OPTION',
-        `PostgresStore queryTimeoutMs must be a whole number of milliseconds from 1 to 600000; leave it out for ${DEFAULT_TIMEOUT_MS}`,
-      );
-    }
-    if (!isWholeNumber(batchSize, 1, 10_000)) {
-      throw new PayConfigError(
-        'ERR_PAY_INVALID_OPTION',
-        `PostgresStore batchSize must be a whole number from 1 to 10000; leave it out for ${DEFAULT_BATCH_SIZE}`,
-      );
-    }
-    if (!isWholeNumber(purgeEveryWrites, 0, 1_000_000_000)) {
-      throw new PayConfigError(
-        'ERR_PAY_INVALID_OPTION',
-        `PostgresStore purgeEveryWrites must be a whole number (0 turns background purging off); leave it out for ${DEFAULT_PURGE_EVERY}`,
-      );
-    }
-    if (!isLogger(logger)) {
-      throw new PayConfigError(
-        'ERR_PAY_INVALID_OPTION',
-        'PostgresStore logger must have debug, info, warn and error methods (pino works); leave it out for none',
-      );
-    }
+    const where = 'PostgresStore';
+    const record = optionsObject(options, where, 'new PostgresStore({ pool }), with a pg Pool');
+    rejectUnknownKeys(record, OPTION_NAMES, where);
+    const pool = methodsOption<PgPoolLike>(
+      requireOption(
+        record.pool,
+        optionPath(where, 'pool'),
+        'a Pool from the "pg" package (new Pool({ connectionString }))',
+      ),
+      optionPath(where, 'pool'),
+      {
+        required: ['query', 'connect'],
+        describe: 'a Pool from the "pg" package (new Pool({ connectionString }))',
+      },
+    ) as PgPoolLike;
+    const { schema, table } = options;
+    const queryTimeoutMs = numberOption(
+      record.queryTimeoutMs,
+      optionPath(where, 'queryTimeoutMs'),
+      { min: 1, max: 600_000, integer: true, unit: 'milliseconds' },
+      DEFAULT_TIMEOUT_MS,
+    );
+    const batchSize = numberOption(
+      record.batchSize,
+      optionPath(where, 'batchSize'),
+      { min: 1, max: 10_000, integer: true, unit: 'records' },
+      DEFAULT_BATCH_SIZE,
+    );
+    const purgeEveryWrites = numberOption(
+      record.purgeEveryWrites,
+      optionPath(where, 'purgeEveryWrites'),
+      {
+        min: 0,
+        max: 1_000_000_000,
+        integer: true,
+        unit: 'writes',
+        why: '0 turns background purging off',
+      },
+      DEFAULT_PURGE_EVERY,
+    );
+    const logger = loggerOption(record.logger, optionPath(where, 'logger'));
     this.#pool = pool;
     this.#tables = postgresTableNames(schema, table);
     this.#sql = statements(this.#tables);
@@ -591,10 +581,4 @@ function checkId(id: string, what: string): string {
 
 function isWholeNumber(value: unknown, min: number, max: number): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
-}
-
-function isLogger(value: unknown): value is Logger {
-  if (typeof value !== 'object' || value === null) return false;
-  const l = value as Record<string, unknown>;
-  return ['debug', 'info', 'warn', 'error'].every((level) => typeof l[level] === 'function');
 }

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { PayConfigError } from '../config-error.js';
+import {
+  loggerOption,
+  numberOption,
+  optionPath,
+  optionsObject,
+  rejectUnknownKeys,
+  requireOption,
+  stringOption,
+} from '../options/index.js';
 import type { Logger } from '../logger.js';
-import { silentLogger } from '../logger.js';
 import type { PaymentRecord, PaymentStore, SettlementBegin } from '../store/types.js';
 import { PayStoreError } from './errors.js';
 import { checkTtl, decodeRecord, encodeRecord } from './record-codec.js';
@@ -50,13 +57,13 @@ const DEFAULT_PREFIX = 'govuk-pay:';
 const PREFIX_PATTERN = /^[A-Za-z0-9:_.-]{0,64}$/;
 const DEFAULT_TIMEOUT_MS = 5_000;
 const DEFAULT_BATCH_SIZE = 200;
-const OPTION_NAMES: ReadonlySet<string> = new Set([
+const OPTION_NAMES = [
   'client',
   'prefix',
   'commandTimeoutMs',
   'batchSize',
   'logger',
-]);
+] as const satisfies readonly (keyof RedisStoreOptions)[];
 
 /**
  * How long a settlement key is kept while not committed, so that its attempt count survives
@@ -136,57 +143,40 @@ export class RedisStore implements PaymentStore {
   readonly #dueIndexKey: string;
 
   constructor(options: RedisStoreOptions) {
-    if (typeof options !== 'object' || options === null) {
-      throw new PayConfigError(
-        'ERR_PAY_MISSING_OPTION',
-        'RedisStore needs options such as { client }, with a connected node-redis or ioredis client',
-      );
-    }
-    for (const name of Object.keys(options)) {
-      if (!OPTION_NAMES.has(name)) {
-        throw new PayConfigError(
-          'ERR_PAY_UNKNOWN_OPTION',
-          `unknown RedisStore option "${name}"; the options are client, prefix, commandTimeoutMs, batchSize and logger`,
-        );
-      }
-    }
-    const {
-      client,
-      prefix = DEFAULT_PREFIX,
-      commandTimeoutMs = DEFAULT_TIMEOUT_MS,
-      batchSize = DEFAULT_BATCH_SIZE,
-      logger = silentLogger,
-    } = options;
-    if (client === undefined) {
-      throw new PayConfigError(
-        'ERR_PAY_MISSING_OPTION',
-        'RedisStore needs { client }: a connected node-redis (createClient from "redis") or ioredis client',
-      );
-    }
-    if (typeof prefix !== 'string' || !PREFIX_PATTERN.test(prefix)) {
-      throw new PayConfigError(
-        'ERR_PAY_INVALID_OPTION',
-        `RedisStore prefix must be up to 64 letters, digits or ":_.-" (no braces, which would move keys between Cluster slots); leave it out for "${DEFAULT_PREFIX}"`,
-      );
-    }
-    if (!isWholeNumber(commandTimeoutMs, 1, 600_000)) {
-      throw new PayConfigError(
-        'ERR_PAY_INVALID_OPTION',
-        `RedisStore commandTimeoutMs must be a whole number of milliseconds from 1 to 600000; leave it out for ${DEFAULT_TIMEOUT_MS}`,
-      );
-    }
-    if (!isWholeNumber(batchSize, 1, 10_000)) {
-      throw new PayConfigError(
-        'ERR_PAY_INVALID_OPTION',
-        `RedisStore batchSize must be a whole number from 1 to 10000; leave it out for ${DEFAULT_BATCH_SIZE}`,
-      );
-    }
-    if (!isLogger(logger)) {
-      throw new PayConfigError(
-        'ERR_PAY_INVALID_OPTION',
-        'RedisStore logger must have debug, info, warn and error methods (pino works); leave it out for none',
-      );
-    }
+    const where = 'RedisStore';
+    const record = optionsObject(
+      options,
+      where,
+      'new RedisStore({ client }), with a connected node-redis or ioredis client',
+    );
+    rejectUnknownKeys(record, OPTION_NAMES, where);
+    const client = requireOption(
+      record.client,
+      optionPath(where, 'client'),
+      'a connected node-redis (createClient from "redis") or ioredis client',
+    ) as RedisStoreOptions['client'];
+    const prefix = stringOption(
+      record.prefix,
+      optionPath(where, 'prefix'),
+      {
+        pattern: PREFIX_PATTERN,
+        describe: `up to 64 letters, digits or ":_.-" (no braces, which would move keys between Cluster slots); leave it out for "${DEFAULT_PREFIX}"`,
+      },
+      DEFAULT_PREFIX,
+    );
+    const commandTimeoutMs = numberOption(
+      record.commandTimeoutMs,
+      optionPath(where, 'commandTimeoutMs'),
+      { min: 1, max: 600_000, integer: true, unit: 'milliseconds' },
+      DEFAULT_TIMEOUT_MS,
+    );
+    const batchSize = numberOption(
+      record.batchSize,
+      optionPath(where, 'batchSize'),
+      { min: 1, max: 10_000, integer: true, unit: 'records' },
+      DEFAULT_BATCH_SIZE,
+    );
+    const logger = loggerOption(record.logger, optionPath(where, 'logger'));
     this.#redis = new RedisCommands(client, commandTimeoutMs);
     this.#prefix = prefix;
     this.#batchSize = batchSize;
@@ -483,14 +473,4 @@ function unexpectedReply(): PayStoreError {
     'ERR_PAY_STORE_CORRUPT',
     'Redis gave a reply RedisStore did not expect; is the client using RESP2 or RESP3 with default type mapping?',
   );
-}
-
-function isWholeNumber(value: unknown, min: number, max: number): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
-}
-
-function isLogger(value: unknown): value is Logger {
-  if (typeof value !== 'object' || value === null) return false;
-  const l = value as Record<string, unknown>;
-  return ['debug', 'info', 'warn', 'error'].every((level) => typeof l[level] === 'function');
 }

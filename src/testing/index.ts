@@ -1,4 +1,5 @@
 import type { Payment } from '../client/types.js';
+import { rejectUnknownKeys } from '../options/index.js';
 import { newExternalId } from '../simulator/ids.js';
 import type { WebhookEventType, WebhookMessage } from '../webhooks/events.js';
 import { WEBHOOK_EVENT_TYPES, buildWebhookMessage } from '../webhooks/events.js';
@@ -58,12 +59,7 @@ export function webhookFixture<E extends WebhookEventType>(
       'webhookFixture: payment must be a payment as GET /v1/payments/{id} returns it, with payment_id and state',
     );
   }
-  const unknownOption = Object.keys(options).find((key) => !KNOWN_FIXTURE_OPTIONS.has(key));
-  if (unknownOption !== undefined) {
-    throw new TypeError(
-      `webhookFixture: unknown option "${unknownOption}"; known options are ${[...KNOWN_FIXTURE_OPTIONS].join(', ')}`,
-    );
-  }
+  rejectUnknownKeys(options as Record<string, unknown>, FIXTURE_OPTION_NAMES, 'webhookFixture');
   const occurredAt =
     options.createdDate === undefined
       ? Date.now()
@@ -81,4 +77,4 @@ export function webhookFixture<E extends WebhookEventType>(
   });
 }
 
-const KNOWN_FIXTURE_OPTIONS: ReadonlySet<string> = new Set(['webhookMessageId', 'createdDate']);
+const FIXTURE_OPTION_NAMES = ['webhookMessageId', 'createdDate'] as const;

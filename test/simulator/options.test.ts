@@ -3,8 +3,13 @@ import { createSimulator } from '../../src/simulator';
 
 describe('createSimulator options', () => {
   const bad: Array<[string, unknown, string, RegExp]> = [
-    ['an unknown option', { port: 1 }, 'ERR_PAY_UNKNOWN_OPTION', /unknown option "port"/],
-    ['a non-object', 'fast', 'ERR_PAY_INVALID_OPTION', /options must be an object/],
+    [
+      'an unknown option',
+      { port: 1 },
+      'ERR_PAY_UNKNOWN_OPTION',
+      /^govuk-pay-express: createSimulator\.port is not an option\. The options are: createSimulator\.apiKeys, /,
+    ],
+    ['a non-object', 'fast', 'ERR_PAY_INVALID_OPTION', /createSimulator must be an options object/],
     ['a zero rate', { rateLimit: { postsPerSecond: 0 } }, 'ERR_PAY_INVALID_OPTION', /rateLimit/],
     ['rateLimit true', { rateLimit: true }, 'ERR_PAY_INVALID_OPTION', /rateLimit must be false or/],
     [

@@ -204,14 +204,14 @@ describe('MemoryStore', () => {
         const error = configError({ sweepIntervalMs });
         expect(error.code).toBe('ERR_PAY_INVALID_OPTION');
         expect(error.message).toBe(
-          'govuk-pay-express: MemoryStore sweepIntervalMs must be a whole number of milliseconds from 1 to 2147483647; leave it out for 60000',
+          'govuk-pay-express: MemoryStore.sweepIntervalMs must be a whole number of milliseconds from 1 to 2147483647',
         );
       },
     );
 
     it('refuses a clock that is not a function', () => {
       expect(configError({ now: Date.now() }).message).toContain(
-        'MemoryStore now must be a function',
+        'MemoryStore.now must be a function',
       );
     });
 
@@ -219,7 +219,7 @@ describe('MemoryStore', () => {
       const error = configError({ ttl: 5 });
       expect(error.code).toBe('ERR_PAY_UNKNOWN_OPTION');
       expect(error.message).toBe(
-        'govuk-pay-express: unknown MemoryStore option "ttl"; the options are now and sweepIntervalMs',
+        'govuk-pay-express: MemoryStore.ttl is not an option. The options are: MemoryStore.now, MemoryStore.sweepIntervalMs',
       );
     });
 

@@ -29,9 +29,13 @@ describe('PostgresStore options', () => {
   afterAll(() => pool.end());
 
   it.each([
-    [undefined, 'ERR_PAY_MISSING_OPTION', /needs options/],
-    [{}, 'ERR_PAY_MISSING_OPTION', /needs \{ pool \}/],
-    [{ pool, tabel: 'x' }, 'ERR_PAY_UNKNOWN_OPTION', /unknown PostgresStore option "tabel"/],
+    [undefined, 'ERR_PAY_MISSING_OPTION', /PostgresStore needs an options object/],
+    [{}, 'ERR_PAY_MISSING_OPTION', /PostgresStore\.pool is required/],
+    [
+      { pool, tabel: 'x' },
+      'ERR_PAY_UNKNOWN_OPTION',
+      /PostgresStore\.tabel is not an option\. Did you mean PostgresStore\.table\?/,
+    ],
     [{ pool, schema: 'public; DROP TABLE x' }, 'ERR_PAY_INVALID_OPTION', /schema must be/],
     [{ pool, table: 'Payments' }, 'ERR_PAY_INVALID_OPTION', /table must be/],
     [{ pool, table: 'a"b' }, 'ERR_PAY_INVALID_OPTION', /table must be/],

@@ -34,9 +34,13 @@ describe('RedisStore options', () => {
   const client = { sendCommand: async () => 'OK' };
 
   it.each([
-    [undefined, 'ERR_PAY_MISSING_OPTION', /needs options/],
-    [{}, 'ERR_PAY_MISSING_OPTION', /needs \{ client \}/],
-    [{ client, prefx: 'a' }, 'ERR_PAY_UNKNOWN_OPTION', /unknown RedisStore option "prefx"/],
+    [undefined, 'ERR_PAY_MISSING_OPTION', /RedisStore needs an options object/],
+    [{}, 'ERR_PAY_MISSING_OPTION', /RedisStore\.client is required/],
+    [
+      { client, prefx: 'a' },
+      'ERR_PAY_UNKNOWN_OPTION',
+      /RedisStore\.prefx is not an option\. Did you mean RedisStore\.prefix\?/,
+    ],
     [{ client, prefix: 'app:{x}:' }, 'ERR_PAY_INVALID_OPTION', /no braces/],
     [{ client, commandTimeoutMs: 0 }, 'ERR_PAY_INVALID_OPTION', /commandTimeoutMs/],
     [{ client, batchSize: 1.5 }, 'ERR_PAY_INVALID_OPTION', /batchSize/],

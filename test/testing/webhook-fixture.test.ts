@@ -105,7 +105,7 @@ describe('webhookFixture', () => {
     );
     expect(() => webhookFixture('card_payment_captured', {} as never)).toThrow(/payment_id/);
     expect(() => webhookFixture('card_payment_captured', payment, { id: 'x' } as never)).toThrow(
-      /unknown option "id"/,
+      /webhookFixture\.id is not an option\. The options are: webhookFixture\.webhookMessageId, webhookFixture\.createdDate/,
     );
     expect(() => webhookFixture('card_payment_captured', payment, { createdDate: 'soon' })).toThrow(
       /createdDate/,
