@@ -1,5 +1,5 @@
 import { MAX_AMOUNT } from '../govuk-pay/index.js';
-import type { PaymentRecord } from '../store/types.js';
+import type { PaymentRecord } from '../store/index.js';
 
 const MAX_PAYMENT_ID_LENGTH = 64;
 const MAX_ACCOUNT_ID_LENGTH = 64;

@@ -8,7 +8,7 @@ import {
   stringOption,
 } from '../options/index.js';
 import type { StringRule } from '../options/index.js';
-import type { PaymentRecord } from '../store/types.js';
+import type { PaymentRecord } from '../store/index.js';
 import { decodeCanonicalBase64url } from './base64url.js';
 import { createRandomPool } from './random-pool.js';
 import { deriveCookieKeys } from './keys.js';

@@ -7,7 +7,7 @@ import {
 import type { PayClient } from '../client/index.js';
 import { describePayError, isCancellable } from '../settlement/index.js';
 import type { PaymentResult, ResultSource } from '../settlement/index.js';
-import type { PaymentRecord } from '../store/types.js';
+import type { PaymentRecord } from '../store/index.js';
 import type { JourneyContext } from './context.js';
 import { decideCancel } from './decisions.js';
 import { readJourneyPayment, showPayment, unconfirmedResult } from './observe.js';

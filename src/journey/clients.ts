@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { PayConfigError } from '../config-error.js';
 import { PayClient } from '../client/index.js';
-import type { PaymentRecord } from '../store/types.js';
+import type { PaymentRecord } from '../store/index.js';
 import { accountFingerprint } from '../settlement/index.js';
 import { checkJourneyApiKey } from './resolve-options.js';
 import type { JourneyKeyRules, ResolvedJourneyConfig } from './resolve-options.js';

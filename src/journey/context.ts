@@ -1,8 +1,8 @@
 import type { PaymentCookieSealer } from '../cookie/index.js';
 import type { Logger } from '../logger.js';
 import type { Settler } from '../settlement/index.js';
-import type { PaymentStore } from '../store/types.js';
-import type { WebhookReceiver } from '../webhooks/receiver.js';
+import type { PaymentStore } from '../store/index.js';
+import type { WebhookReceiver } from '../webhooks/index.js';
 import type { JourneyClients } from './clients.js';
 import type { ResolvedJourneyConfig } from './resolve-options.js';
 

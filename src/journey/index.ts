@@ -9,3 +9,4 @@ export type {
   PaymentDetails,
 } from './options.js';
 export { CrossSiteRequestError } from './router.js';
+export type { JourneyContext } from './context.js';

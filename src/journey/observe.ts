@@ -1,5 +1,5 @@
 import type { PayClient } from '../client/index.js';
-import type { Payment } from '../client/types.js';
+import type { Payment } from '../client/index.js';
 import {
   classifyPayment,
   inStore,
@@ -14,7 +14,7 @@ import type {
   ResultSource,
   UnavailableResult,
 } from '../settlement/index.js';
-import type { PaymentRecord } from '../store/types.js';
+import type { PaymentRecord } from '../store/index.js';
 import { SHOWN_TTL_MS } from './context.js';
 import type { JourneyContext } from './context.js';
 import { decideReturn } from './decisions.js';

@@ -1,9 +1,9 @@
 import type { Request, Response } from 'express';
-import type { CreatePaymentRequest } from '../client/types.js';
+import type { CreatePaymentRequest } from '../client/index.js';
 import type { Logger } from '../logger.js';
 import type { Outcome, ResultOf, SettledResult, StaleInfo } from '../settlement/index.js';
-import type { PaymentRecord, PaymentStore } from '../store/types.js';
-import type { JourneyWebhooksOptions, WebhookHandler } from '../webhooks/options.js';
+import type { PaymentRecord, PaymentStore } from '../store/index.js';
+import type { JourneyWebhooksOptions, WebhookHandler } from '../webhooks/index.js';
 
 /**
  * What the service's `createPayment(req)` returns: the payment, taken from the server's own

@@ -6,9 +6,9 @@ import type { ReconcileRunOptions, ReconcileSummary } from '../reconcile/index.j
 import { MemoryStore } from '../store/index.js';
 import { createLogFingerprint, createSettler, journeyId } from '../settlement/index.js';
 import type { PaymentResult } from '../settlement/index.js';
-import type { PaymentStore } from '../store/types.js';
+import type { PaymentStore } from '../store/index.js';
 import type { Logger } from '../logger.js';
-import { createWebhookReceiver } from '../webhooks/receiver.js';
+import { createWebhookReceiver } from '../webhooks/index.js';
 import { createJourneyClients } from './clients.js';
 import type { JourneyContext } from './context.js';
 import type { PayJourneyOptions, PaymentDetails } from './options.js';

@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { PayConfigError } from '../config-error.js';
 import { journeyId, SettlementStoreError } from '../settlement/index.js';
 import type { PaymentResult } from '../settlement/index.js';
-import type { PaymentRecord } from '../store/types.js';
+import type { PaymentRecord } from '../store/index.js';
 import { readWithinLimit } from './body-limit.js';
 import { cancelJourneyPayment } from './cancel.js';
 import { RETURN_ID_AFTER_SHOWN_MS } from './context.js';

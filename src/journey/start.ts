@@ -7,10 +7,10 @@ import {
   PayServerError,
 } from '../client/index.js';
 import type { PayClient, PayError } from '../client/index.js';
-import type { CreatePaymentRequest, Payment } from '../client/types.js';
+import type { CreatePaymentRequest, Payment } from '../client/index.js';
 import { classifyPayment, describePayError } from '../settlement/index.js';
 import type { Classification, PaymentResult } from '../settlement/index.js';
-import type { PaymentRecord } from '../store/types.js';
+import type { PaymentRecord } from '../store/index.js';
 import { cancelAtGovukPay } from './cancel.js';
 import { PENDING_TTL_MS, RETURN_ID_TTL_MS } from './context.js';
 import type { JourneyContext } from './context.js';

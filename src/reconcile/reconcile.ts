@@ -1,6 +1,6 @@
 import { rateLimitPauseMs } from '../govuk-pay/index.js';
 import { classifyPayment } from '../settlement/index.js';
-import type { PaymentRecord } from '../store/types.js';
+import type { PaymentRecord } from '../store/index.js';
 import { resolveReconcileOptions } from './options.js';
 import type { ReconcileRunOptions, ResolvedReconcileOptions } from './options.js';
 import { RateGate } from './rate-gate.js';

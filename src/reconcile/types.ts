@@ -1,7 +1,7 @@
-import type { Payment } from '../client/types.js';
+import type { Payment } from '../client/index.js';
 import type { Settler, StaleInfo } from '../settlement/index.js';
 import type { Logger } from '../logger.js';
-import type { PaymentRecord, PaymentStore } from '../store/types.js';
+import type { PaymentRecord, PaymentStore } from '../store/index.js';
 
 /** What `reconcilePending` needs: everything with side effects is injected. */
 export interface ReconcileDeps {

@@ -1,4 +1,4 @@
-import type { PaymentState } from '../client/types.js';
+import type { PaymentState } from '../client/index.js';
 
 /** What the returning citizen is shown. */
 export type Outcome =

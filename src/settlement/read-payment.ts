@@ -1,8 +1,8 @@
 import { PayError, PayResponseError } from '../client/index.js';
 import type { PayClient } from '../client/index.js';
-import type { Payment } from '../client/types.js';
+import type { Payment } from '../client/index.js';
 import type { Logger } from '../logger.js';
-import type { PaymentRecord } from '../store/types.js';
+import type { PaymentRecord } from '../store/index.js';
 
 export type PaymentRead = { ok: true; payment: Payment } | { ok: false; error: PayError };
 

@@ -1,4 +1,4 @@
-import type { Payment } from '../client/types.js';
+import type { Payment } from '../client/index.js';
 import type { Classification, FinalClassification, OpenClassification } from './classify.js';
 
 /**

@@ -1,6 +1,6 @@
-import type { Payment } from '../client/types.js';
+import type { Payment } from '../client/index.js';
 import type { Logger } from '../logger.js';
-import type { PaymentRecord, PaymentStore, SettlementLease } from '../store/types.js';
+import type { PaymentRecord, PaymentStore, SettlementLease } from '../store/index.js';
 import type { FinalClassification } from './classify.js';
 import { paymentKeys } from './keys.js';
 import type { PaymentKeys } from './keys.js';

@@ -1,4 +1,4 @@
-import type { PaymentStatus } from '../client/types.js';
+import type { PaymentStatus } from '../client/index.js';
 
 /** Why a pending payment was reported as stale. */
 export type StaleReason =

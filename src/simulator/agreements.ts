@@ -1,4 +1,4 @@
-import type { Agreement, CardDetails } from '../client/types.js';
+import type { Agreement, CardDetails } from '../client/index.js';
 import { isoMillis } from './clock.js';
 import type { ApiError } from './errors.js';
 import { apiError, invalidValue } from './errors.js';

@@ -1,4 +1,4 @@
-import type { Payment } from '../client/types.js';
+import type { Payment } from '../client/index.js';
 import type { Account } from './auth.js';
 import type { ResettableClock } from './clock.js';
 import type { ApiError } from './errors.js';

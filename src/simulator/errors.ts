@@ -1,4 +1,4 @@
-import type { PayErrorBody } from '../client/types.js';
+import type { PayErrorBody } from '../client/index.js';
 
 /** A GOV.UK Pay error response: HTTP status and `RequestError` body. */
 export interface ApiError {

@@ -1,4 +1,4 @@
-import type { Language } from '../client/types.js';
+import type { Language } from '../client/index.js';
 
 /** Every piece of text on the hosted pages, in English and Welsh. */
 export interface PageText {

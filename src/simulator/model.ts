@@ -9,7 +9,7 @@ import type {
   PaymentStatus,
   PrefilledCardholderDetails,
   RefundStatus,
-} from '../client/types.js';
+} from '../client/index.js';
 import type { Account } from './auth.js';
 
 /** One `state` change, as `GET /v1/payments/{id}/events` reports it. */

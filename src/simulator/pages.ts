@@ -1,6 +1,6 @@
 import express from 'express';
 import type { Request, Response, Router } from 'express';
-import type { Language } from '../client/types.js';
+import type { Language } from '../client/index.js';
 import type { CardForm, FieldError } from './card-form.js';
 import { readCardForm, validateCardForm } from './card-form.js';
 import type { SimulatorEngine } from './engine.js';

@@ -11,7 +11,7 @@ import type {
   RefundSearchResult,
   RefundSummary,
   SettlementSummary,
-} from '../client/types.js';
+} from '../client/index.js';
 import { isoDate, isoMillis } from './clock.js';
 import type { SimDispute, SimPayment, SimRefund } from './model.js';
 import { STATE_MESSAGES, isFinished } from './model.js';

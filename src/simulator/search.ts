@@ -1,4 +1,4 @@
-import { SEARCHABLE_PAYMENT_STATES } from '../client/types.js';
+import { SEARCHABLE_PAYMENT_STATES } from '../client/index.js';
 import type {
   Agreement,
   Dispute,
@@ -8,7 +8,7 @@ import type {
   RefundSearchResult,
   SearchLinks,
   SearchResults,
-} from '../client/types.js';
+} from '../client/index.js';
 import type { ApiError } from './errors.js';
 import { apiError, isApiError } from './errors.js';
 import type { SimAgreement, SimDispute, SimPayment, SimRefund } from './model.js';

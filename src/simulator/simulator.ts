@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Express } from 'express';
-import type { Payment } from '../client/types.js';
+import type { Payment } from '../client/index.js';
 import { createAdminRouter, UnknownPaymentError } from './admin.js';
 import { NOT_FOUND_BODY, createApiRouter } from './api.js';
 import { createAuthenticator } from './auth.js';

@@ -1,5 +1,5 @@
 import { PAYMENT_EXPIRY_MS } from '../govuk-pay/index.js';
-import type { PaymentStateCode, PaymentStatus } from '../client/types.js';
+import type { PaymentStateCode, PaymentStatus } from '../client/index.js';
 import {
   cardBrand,
   cardType,

@@ -5,7 +5,7 @@ import type {
   Language,
   PaymentMetadata,
   PrefilledCardholderDetails,
-} from '../client/types.js';
+} from '../client/index.js';
 import type { Account } from './auth.js';
 import type { ApiError } from './errors.js';
 import { SECURITY_RULES, apiError, invalidType, invalidValue, missing } from './errors.js';

@@ -9,7 +9,7 @@ import {
   requireOption,
 } from '../options/index.js';
 import type { Logger } from '../logger.js';
-import type { PaymentRecord, PaymentStore, SettlementBegin } from '../store/types.js';
+import type { PaymentRecord, PaymentStore, SettlementBegin } from '../store/index.js';
 import { PayStoreError } from './errors.js';
 import {
   POSTGRES_SCHEMA_VERSION,

@@ -1,4 +1,4 @@
-import type { PaymentRecord } from '../store/types.js';
+import type { PaymentRecord } from '../store/index.js';
 import { PayStoreError } from './errors.js';
 
 /**

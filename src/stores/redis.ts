@@ -9,7 +9,7 @@ import {
   stringOption,
 } from '../options/index.js';
 import type { Logger } from '../logger.js';
-import type { PaymentRecord, PaymentStore, SettlementBegin } from '../store/types.js';
+import type { PaymentRecord, PaymentStore, SettlementBegin } from '../store/index.js';
 import { PayStoreError } from './errors.js';
 import { checkTtl, decodeRecord, encodeRecord } from './record-codec.js';
 import { CORRUPT_REPLY, RedisCommands, RedisScript } from './redis-commands.js';

@@ -1,13 +1,13 @@
-import type { Payment } from '../client/types.js';
+import type { Payment } from '../client/index.js';
 import { rejectUnknownKeys } from '../options/index.js';
 import { newExternalId } from '../simulator/ids.js';
-import type { WebhookEventType, WebhookMessage } from '../webhooks/events.js';
-import { WEBHOOK_EVENT_TYPES, buildWebhookMessage } from '../webhooks/events.js';
+import type { WebhookEventType, WebhookMessage } from '../webhooks/index.js';
+import { WEBHOOK_EVENT_TYPES, buildWebhookMessage } from '../webhooks/index.js';
 
 // Helpers for a service's own tests, behind `govuk-pay-express/testing` so the main entry
 // stays lean.
 
-export { signWebhookBody } from '../webhooks/signature.js';
+export { signWebhookBody } from '../webhooks/index.js';
 export { storeConformanceChecks } from '../store/index.js';
 export type { StoreConformanceCheck, StoreConformanceOptions } from '../store/index.js';
 export type {
@@ -16,7 +16,7 @@ export type {
   WebhookPaymentResource,
   WebhookPaymentState,
   WebhookPaymentStatus,
-} from '../webhooks/events.js';
+} from '../webhooks/index.js';
 
 /** Options of {@link webhookFixture}. */
 export interface WebhookFixtureOptions {

@@ -6,7 +6,7 @@ import type {
   PaymentState,
   RefundSummary,
   SettlementSummary,
-} from '../client/types.js';
+} from '../client/index.js';
 
 /**
  * The event types GOV.UK Pay sends (FACTS §14). `card_payment_started` exists in its code but

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
-import type { JourneyContext } from '../journey/context.js';
+import type { JourneyContext } from '../journey/index.js';
 import { classifyPayment, readPayment } from '../settlement/index.js';
-import type { PaymentRecord } from '../store/types.js';
+import type { PaymentRecord } from '../store/index.js';
 import { parseWebhookMessage } from './events.js';
 import type { UnknownWebhookMessage, WebhookMessage } from './events.js';
 import type { ResolvedWebhooksConfig, WebhookEvent, WebhookHandler } from './options.js';

@@ -1,7 +1,7 @@
 import express from 'express';
 import type { NextFunction, Request, Response, Router } from 'express';
 import { PayConfigError } from '../../config-error.js';
-import type { WebhookEventType } from '../../webhooks/events.js';
+import type { WebhookEventType } from '../../webhooks/index.js';
 import { UnknownPaymentError } from '../admin.js';
 import type { WebhookSender } from './sender.js';
 import { UnknownWebhookMessageError } from './sender.js';

@@ -1,5 +1,5 @@
-import type { WebhookEventType } from '../../webhooks/events.js';
-import { WEBHOOK_EVENT_TYPES } from '../../webhooks/events.js';
+import type { WebhookEventType } from '../../webhooks/index.js';
+import { WEBHOOK_EVENT_TYPES } from '../../webhooks/index.js';
 import type { CommandIo } from '../command.js';
 import { WEBHOOK_ADMIN_PATH } from './admin.js';
 import type { WebhookDelivery } from './sender.js';

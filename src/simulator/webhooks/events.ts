@@ -1,4 +1,4 @@
-import type { WebhookEventType } from '../../webhooks/events.js';
+import type { WebhookEventType } from '../../webhooks/index.js';
 import type { SimEvent } from '../model.js';
 
 /**

@@ -1,6 +1,6 @@
 import { PayConfigError } from '../../config-error.js';
-import type { WebhookEventType } from '../../webhooks/events.js';
-import { WEBHOOK_EVENT_TYPES } from '../../webhooks/events.js';
+import type { WebhookEventType } from '../../webhooks/index.js';
+import { WEBHOOK_EVENT_TYPES } from '../../webhooks/index.js';
 
 /**
  * What goes wrong with a message, as GOV.UK Pay's delivery allows (at least once, in any

@@ -1,6 +1,6 @@
 import { PayConfigError } from '../../config-error.js';
-import type { WebhookEventType } from '../../webhooks/events.js';
-import { WEBHOOK_EVENT_TYPES } from '../../webhooks/events.js';
+import type { WebhookEventType } from '../../webhooks/index.js';
+import { WEBHOOK_EVENT_TYPES } from '../../webhooks/index.js';
 
 /** GOV.UK Pay's connect and response timeout for a webhook delivery (FACTS §14). */
 export const WEBHOOK_TIMEOUT_MS = 3000;

@@ -1,7 +1,7 @@
-import type { Payment } from '../../client/types.js';
-import type { WebhookEventType, WebhookMessage } from '../../webhooks/events.js';
-import { WEBHOOK_EVENT_TYPES, buildWebhookMessage } from '../../webhooks/events.js';
-import { signWebhookBody } from '../../webhooks/signature.js';
+import type { Payment } from '../../client/index.js';
+import type { WebhookEventType, WebhookMessage } from '../../webhooks/index.js';
+import { WEBHOOK_EVENT_TYPES, buildWebhookMessage } from '../../webhooks/index.js';
+import { signWebhookBody } from '../../webhooks/index.js';
 import { UnknownPaymentError } from '../admin.js';
 import { isoMillis } from '../clock.js';
 import type { SimulatorEngine } from '../engine.js';
