@@ -9,7 +9,8 @@
 // Environment: PORT (3000), SIMULATOR_PORT (a free port), DEMO_PUBLIC_URL, DEMO_COOKIE_SECRET
 // (random per run), DEMO_ADMIN_PASSWORD (the /admin payments page is off without it),
 // REDIS_URL or DATABASE_URL (the journey's state in RedisStore or PostgresStore; the demo's own
-// permit orders stay in memory either way).
+// permit orders stay in memory either way), GOVUK_PAY_WEBHOOK_SECRET (with GOVUK_PAY_API_KEY:
+// receive GOV.UK Pay's webhooks at /payment/webhooks; the embedded simulator always sends them).
 
 const http = require('node:http');
 const path = require('node:path');
@@ -19,7 +20,7 @@ const session = require('express-session');
 const nunjucks = require('nunjucks');
 
 const { payJourney } = requireLibrary('govuk-pay-express');
-const { createSimulator, generateTestApiKey, TEST_CARDS } = requireLibrary(
+const { createSimulator, generateTestApiKey, generateWebhookSecret, TEST_CARDS } = requireLibrary(
   'govuk-pay-express/simulator',
 );
 
@@ -144,6 +145,8 @@ function languageMiddleware(req, res, next) {
  * @param {number} [options.timeoutMs] GOV.UK Pay call timeout. Default: the library's.
  * @param {number} [options.reconcileEveryMinutes] Reconcile abandoned payments on a timer.
  * @param {object} [options.store] The journey's PaymentStore. Default: the library's MemoryStore.
+ * @param {string} [options.webhookSecret] GOV.UK Pay's webhook signing secret, with `apiKey`.
+ *   With the embedded simulator, one is generated and the simulator sends it webhooks.
  * @param {{ windowMs?: number, perSession?: number, perClient?: number }} [options.payStartLimits]
  *   Rate limits on POST /payment/start. Default: 10 a minute per session, 30 per client IP.
  * @returns {Promise<{ app, simulator, simulatorUrl, simulatorPagesUrl, journey, orders,
@@ -165,8 +168,14 @@ async function createDemoApp(options) {
   let payApi = { apiKey, ...(options.apiBaseUrl ? { apiBaseUrl: options.apiBaseUrl } : {}) };
   let nextUrlHosts = GOVUK_PAY_HOSTS;
   let formOrigins = GOVUK_PAY_FORM_ORIGINS;
+  let webhookSecret = options.webhookSecret;
   if (apiKey === undefined) {
-    simulator = createSimulator();
+    // The simulator sends signed webhooks as GOV.UK Pay does, so a citizen who closes the tab
+    // after paying gets the permit within seconds, not at the next reconciliation.
+    webhookSecret = generateWebhookSecret();
+    simulator = createSimulator({
+      webhooks: [{ url: `${publicOrigin}${MOUNT_PATH}/webhooks`, secret: webhookSecret }],
+    });
     simulatorServer = await simulator.listen(options.simulatorPort ?? 0);
     const apiOrigin = new URL(simulatorServer.url).origin;
     simulatorPagesUrl = simulatorPagesOrigin(apiOrigin);
@@ -189,6 +198,7 @@ async function createDemoApp(options) {
       createPayment: createPaymentDetails({ orders }),
       outcomes: outcomePages({ orders }),
       onSettled: (result) => orders.settle(result),
+      ...(webhookSecret === undefined ? {} : { webhooks: { secrets: [webhookSecret] } }),
       startUrl: '/',
       logger,
       ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
@@ -357,6 +367,9 @@ async function main() {
         ? { simulatorPort: parsePort(env.SIMULATOR_PORT, 'SIMULATOR_PORT') }
         : {}),
       ...(env.DEMO_COOKIE_SECRET ? { cookieSecret: env.DEMO_COOKIE_SECRET } : {}),
+      ...(apiKey !== undefined && env.GOVUK_PAY_WEBHOOK_SECRET
+        ? { webhookSecret: env.GOVUK_PAY_WEBHOOK_SECRET }
+        : {}),
       ...(env.DEMO_ADMIN_PASSWORD ? { adminPassword: env.DEMO_ADMIN_PASSWORD } : {}),
       logger: consoleLogger,
       reconcileEveryMinutes: 15,
