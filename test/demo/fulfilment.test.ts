@@ -93,7 +93,9 @@ describe('the demo fulfils what was paid for', () => {
     const citizen = await apply(3);
     const payment = await pressPay(citizen);
     expect(payment).toMatchObject({ amount: 2600, metadata: { permit_months: 3 } });
-    // The citizen pays, then closes the tab before coming back to the service.
+    // The citizen pays, then closes the tab before coming back to the service. The simulator's
+    // webhook is held (on its clock), so the journey's start is what finds the paid payment.
+    simulator().webhooks.faults.inject({ fault: { kind: 'delay', ms: 10 * 24 * 60 * 60_000 } });
     simulator().completePayment(payment.payment_id, { card: CARDS.good });
 
     await answerLength(citizen, 12);
@@ -114,6 +116,7 @@ describe('the demo fulfils what was paid for', () => {
     const confirmation = await citizen.get(`${running.url}/confirmation`);
     expect(confirmation.body).toContain(order!.permitNumber!);
     expect(confirmation.body).toContain('3 months');
+    simulator().webhooks.faults.clear();
   });
 
   test('a payment whose amount is not its permit’s price is logged, without its id, and not fulfilled', async () => {
