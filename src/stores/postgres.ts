@@ -12,6 +12,12 @@ import type { Logger } from '../logger.js';
 import type { PaymentRecord, PaymentStore, SettlementBegin } from '../store/index.js';
 import { PayStoreError } from './errors.js';
 import {
+  DEFAULT_STORE_BATCH_SIZE,
+  DEFAULT_STORE_TIMEOUT_MS,
+  STORE_BATCH_SIZE_RULE,
+  STORE_TIMEOUT_MS_RULE,
+} from './option-rules.js';
+import {
   POSTGRES_SCHEMA_VERSION,
   postgresMigrationSql,
   postgresTableNames,
@@ -98,8 +104,8 @@ export interface PurgeOptions {
   maxBatches?: number;
 }
 
-const DEFAULT_TIMEOUT_MS = 5_000;
-const DEFAULT_BATCH_SIZE = 200;
+const DEFAULT_TIMEOUT_MS = DEFAULT_STORE_TIMEOUT_MS;
+const DEFAULT_BATCH_SIZE = DEFAULT_STORE_BATCH_SIZE;
 const DEFAULT_PURGE_EVERY = 1_000;
 const BACKGROUND_PURGE_BATCH = 500;
 const OPTION_NAMES = [
@@ -240,13 +246,13 @@ export class PostgresStore implements PaymentStore {
     const queryTimeoutMs = numberOption(
       record.queryTimeoutMs,
       optionPath(where, 'queryTimeoutMs'),
-      { min: 1, max: 600_000, integer: true, unit: 'milliseconds' },
+      STORE_TIMEOUT_MS_RULE,
       DEFAULT_TIMEOUT_MS,
     );
     const batchSize = numberOption(
       record.batchSize,
       optionPath(where, 'batchSize'),
-      { min: 1, max: 10_000, integer: true, unit: 'records' },
+      STORE_BATCH_SIZE_RULE,
       DEFAULT_BATCH_SIZE,
     );
     const purgeEveryWrites = numberOption(

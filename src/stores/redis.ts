@@ -11,6 +11,12 @@ import {
 import type { Logger } from '../logger.js';
 import type { PaymentRecord, PaymentStore, SettlementBegin } from '../store/index.js';
 import { PayStoreError } from './errors.js';
+import {
+  DEFAULT_STORE_BATCH_SIZE,
+  DEFAULT_STORE_TIMEOUT_MS,
+  STORE_BATCH_SIZE_RULE,
+  STORE_TIMEOUT_MS_RULE,
+} from './option-rules.js';
 import { checkTtl, decodeRecord, encodeRecord } from './record-codec.js';
 import { CORRUPT_REPLY, RedisCommands, RedisScript } from './redis-commands.js';
 import type { RedisClientLike } from './redis-commands.js';
@@ -55,8 +61,8 @@ export interface RedisStoreOptions {
 
 const DEFAULT_PREFIX = 'govuk-pay:';
 const PREFIX_PATTERN = /^[A-Za-z0-9:_.-]{0,64}$/;
-const DEFAULT_TIMEOUT_MS = 5_000;
-const DEFAULT_BATCH_SIZE = 200;
+const DEFAULT_TIMEOUT_MS = DEFAULT_STORE_TIMEOUT_MS;
+const DEFAULT_BATCH_SIZE = DEFAULT_STORE_BATCH_SIZE;
 const OPTION_NAMES = [
   'client',
   'prefix',
@@ -167,13 +173,13 @@ export class RedisStore implements PaymentStore {
     const commandTimeoutMs = numberOption(
       record.commandTimeoutMs,
       optionPath(where, 'commandTimeoutMs'),
-      { min: 1, max: 600_000, integer: true, unit: 'milliseconds' },
+      STORE_TIMEOUT_MS_RULE,
       DEFAULT_TIMEOUT_MS,
     );
     const batchSize = numberOption(
       record.batchSize,
       optionPath(where, 'batchSize'),
-      { min: 1, max: 10_000, integer: true, unit: 'records' },
+      STORE_BATCH_SIZE_RULE,
       DEFAULT_BATCH_SIZE,
     );
     const logger = loggerOption(record.logger, optionPath(where, 'logger'));
