@@ -2,7 +2,7 @@
 // alternating rounds, and writes bench/RESULTS.md. Every server runs in its own process, with the
 // simulator as the upstream in another; autocannon drives them from this one.
 //
-//   node bench/run.mjs [--quick] [--only=return,start,seal,reconcile,stores,stores-return,soak,simulator,import,faults]
+//   node bench/run.mjs [--quick] [--only=return,start,seal,reconcile,stores,stores-return,webhooks,soak,simulator,import,faults]
 //                      [--cpu-prof]      profile the journey and baseline servers (bench/profiles/)
 //                      [--no-write]      print, but leave bench/RESULTS.md as it is
 import { spawn, spawnSync } from 'node:child_process';
@@ -197,10 +197,10 @@ async function compare({ key, title, journeyLoad, baselineLoad, servers, upstrea
  * when it exits non-zero (a script may exit 1 for its own missed target): the exit code is
  * reported beside them.
  */
-function runScript(script, { timeoutMs, nodeArgs = [], wrapper = [], env = {} }) {
+function runScript(script, { timeoutMs, nodeArgs = [], wrapper = [], env = {}, args = [] }) {
   return new Promise((resolve) => {
     const [command, ...prefix] = [...wrapper, process.execPath];
-    const child = spawn(command, [...prefix, ...nodeArgs, script], {
+    const child = spawn(command, [...prefix, ...nodeArgs, script, ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -489,6 +489,29 @@ await section('stores-return', 'Return route with a shared store', async () => {
       await db.stop();
     }
   }
+});
+
+// bench/webhooks.mjs (the webhook receiver's): acknowledgement under a slow GOV.UK Pay, and
+// verification plus de-duplication against a hand-written receiver on the same store.
+await section('webhooks', 'Webhooks', async () => {
+  const script = join(BENCH_DIR, 'webhooks.mjs');
+  const args = QUICK ? ['--seconds', '4', '--rounds', '1', '--round-seconds', '3'] : [];
+  const result = await runScript(script, { timeoutMs: 600_000, args });
+  const { acknowledgement: ack, verifyAndDedup: verify } = figuresOf(script, result);
+  figures.push({
+    section: 'Webhooks',
+    name: `Webhooks: acknowledgement p99 at ${ack.achievedRate}/s with GOV.UK Pay's GET slowed to ${ack.getLatencyMs} ms`,
+    value: `${ack.ackMs.p99} ms (median ${ack.ackMs.p50} ms; ${ack.messages} messages, non-200 ${ack.non200}; settled ${ack.settled}, twice ${ack.settledTwice})`,
+    target: '< 20 ms',
+    pass: ack.pass,
+  });
+  figures.push({
+    section: 'Webhooks',
+    name: 'Webhooks: verify and de-duplicate, journey req/s ÷ hand-written receiver req/s',
+    value: `${verify.ratio} (medians ${verify.journeyRps} vs ${verify.baselineRps} req/s; non-200 ${verify.non200})`,
+    target: '≥ 0.80',
+    pass: verify.pass,
+  });
 });
 
 await section('soak', 'Soak', () =>
