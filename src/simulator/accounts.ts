@@ -2,7 +2,7 @@ import { MAX_AMOUNT } from '../govuk-pay/index.js';
 import { PayConfigError } from '../config-error.js';
 import type { Account } from './auth.js';
 import { IMPLICIT_ACCOUNT_SETTINGS, hashApiKey } from './auth.js';
-import { API_KEY_PATTERN } from './ids.js';
+import { SIMULATOR_API_KEY_HINT, isSimulatorApiKey } from './ids.js';
 
 /** One GOV.UK Pay account of `createSimulator({ accounts })`. */
 export interface SimulatorAccount {
@@ -94,10 +94,10 @@ export function resolveAccounts(value: unknown): Map<string, Account> {
     const hashes: string[] = [];
     const prefixes = new Set<string>();
     o.keys.forEach((key: unknown, k) => {
-      if (typeof key !== 'string' || !API_KEY_PATTERN.test(key)) {
+      if (typeof key !== 'string' || !isSimulatorApiKey(key)) {
         throw new PayConfigError(
           'ERR_PAY_API_KEY',
-          `simulator ${at}.keys[${k}] is not a well-formed key: it must be api_test_ or api_live_ followed by at least 26 characters of 0-9a-v; make one with generateTestApiKey()`,
+          `simulator ${at}.keys[${k}] is not a well-formed key: ${SIMULATOR_API_KEY_HINT}`,
         );
       }
       const hash = hashApiKey(key);

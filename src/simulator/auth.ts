@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { API_KEY_PATTERN } from './ids.js';
+import { isSimulatorApiKey } from './ids.js';
 
 /**
  * A GOV.UK Pay account (a service's gateway account) as the simulator sees it. Payments,
@@ -57,7 +57,7 @@ export function createAuthenticator(
   return (authorization) => {
     if (authorization === undefined || !authorization.startsWith('Bearer ')) return undefined;
     const key = authorization.slice(7);
-    if (!API_KEY_PATTERN.test(key)) return undefined;
+    if (!isSimulatorApiKey(key)) return undefined;
     const hash = hashApiKey(key);
     if (accountsByKeyHash !== undefined) return accountsByKeyHash.get(hash);
     let account = implicit.get(hash);

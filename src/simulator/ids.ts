@@ -1,3 +1,4 @@
+import { API_KEY_FORMAT_HINT, API_KEY_PATTERN } from '../govuk-pay/index.js';
 import { randomFillSync, randomUUID } from 'node:crypto';
 
 /** GOV.UK Pay's external ids use base32hex in lower case: the digits then a-v (FACTS.md §1). */
@@ -53,5 +54,13 @@ export function generateTestApiKey(kind: 'test' | 'live' = 'test'): string {
   return `api_${kind}_${randomBase32(26)}${randomBase32(32)}`;
 }
 
-/** `api_test_`/`api_live_` followed by base32hex, as publicauth issues them. */
-export const API_KEY_PATTERN = /^api_(test|live)_[0-9a-v]{26,128}$/;
+/**
+ * A key the simulator serves: GOV.UK Pay's format (src/govuk-pay), with the `api_test_` or
+ * `api_live_` prefix that tells the simulator which mode its account is in.
+ */
+export function isSimulatorApiKey(key: string): boolean {
+  return /^api_(?:test|live)_/.test(key) && API_KEY_PATTERN.test(key);
+}
+
+/** For messages: what a well-formed key looks like, and how to make one. */
+export const SIMULATOR_API_KEY_HINT = `it must be ${API_KEY_FORMAT_HINT}; make one with generateTestApiKey()`;

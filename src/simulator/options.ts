@@ -4,7 +4,7 @@ import type { Account } from './auth.js';
 import { IMPLICIT_ACCOUNT_SETTINGS, hashApiKey } from './auth.js';
 import type { SimulatorAccount } from './accounts.js';
 import { resolveAccounts } from './accounts.js';
-import { API_KEY_PATTERN } from './ids.js';
+import { SIMULATOR_API_KEY_HINT, isSimulatorApiKey } from './ids.js';
 import type { ResolvedWebhookEndpoint, SimulatorWebhookEndpoint } from './webhooks/options.js';
 import { resolveWebhookEndpoints } from './webhooks/options.js';
 
@@ -151,10 +151,10 @@ export function resolveSimulatorOptions(options: unknown): ResolvedSimulatorConf
     }
     accountsByKeyHash = new Map();
     o.apiKeys.forEach((key: unknown, i) => {
-      if (typeof key !== 'string' || !API_KEY_PATTERN.test(key)) {
+      if (typeof key !== 'string' || !isSimulatorApiKey(key)) {
         throw new PayConfigError(
           'ERR_PAY_API_KEY',
-          `simulator apiKeys[${i}] is not a well-formed key: it must be api_test_ or api_live_ followed by at least 26 characters of 0-9a-v; make one with generateTestApiKey()`,
+          `simulator apiKeys[${i}] is not a well-formed key: ${SIMULATOR_API_KEY_HINT}`,
         );
       }
       const hash = hashApiKey(key);
