@@ -1,4 +1,5 @@
 import { MAX_AMOUNT } from '../govuk-pay/index.js';
+import { rejectUnknownKeys } from '../options/index.js';
 import { PayConfigError } from '../config-error.js';
 import type { Account } from './auth.js';
 import { IMPLICIT_ACCOUNT_SETTINGS, hashApiKey } from './auth.js';
@@ -75,14 +76,7 @@ export function resolveAccounts(value: unknown): Map<string, Account> {
       invalid(`simulator ${at} must be an object such as { keys: [generateTestApiKey()] }`);
     }
     const o = entry as Record<string, unknown>;
-    for (const key of Object.keys(o)) {
-      if (!ACCOUNT_KEYS.has(key)) {
-        throw new PayConfigError(
-          'ERR_PAY_UNKNOWN_OPTION',
-          `simulator ${at}: unknown setting "${key}"; known settings are ${[...ACCOUNT_KEYS].join(', ')}`,
-        );
-      }
-    }
+    rejectUnknownKeys(o, [...ACCOUNT_KEYS], `createSimulator.${at}`);
     for (const key of BOOLEAN_SETTINGS) {
       if (o[key] !== undefined && typeof o[key] !== 'boolean') {
         invalid(`simulator ${at}.${key} must be true or false`);
