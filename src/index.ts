@@ -14,7 +14,6 @@ export {
   PayServerError,
   PayValidationError,
   refundable,
-  validateCreatePaymentRequest,
 } from './client/index.js';
 export type {
   CallOptions,
@@ -58,17 +57,13 @@ export type {
   SettlerOptions,
   UnavailableResult,
 } from './settlement/index.js';
-export { MemoryStore, storeConformanceChecks } from './store/index.js';
+export { MemoryStore } from './store/index.js';
 export type {
   Awaitable,
   MemoryStoreOptions,
   PaymentRecord,
   PaymentStore,
-  StoreConformanceCheck,
-  StoreConformanceOptions,
 } from './store/index.js';
-export { createPaymentCookieSealer, MIN_SECRET_LENGTH } from './cookie/index.js';
-export type { PaymentCookieSealer, PaymentCookieSealerOptions } from './cookie/index.js';
 export { reconcilePending, createReconcileTimer } from './reconcile/index.js';
 export type {
   ReconcileDeps,
@@ -79,3 +74,13 @@ export type {
   StaleInfo,
   StaleReason,
 } from './reconcile/index.js';
+export { PayStoreError } from './stores/errors.js';
+export type { PayStoreErrorCode } from './stores/errors.js';
+export { verifyWebhookSignature } from './webhooks/index.js';
+export type {
+  JourneyWebhooksOptions,
+  WebhookEvent,
+  WebhookEventType,
+  WebhookHandler,
+  WebhookMessage,
+} from './webhooks/index.js';

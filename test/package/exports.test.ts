@@ -21,7 +21,7 @@ const MAIN_VALUES = [
   'PayRateLimitError',
   'refundable',
   'classifyPayment',
-  'storeConformanceChecks',
+  'createSettler',
   'reconcilePending',
 ];
 const SIMULATOR_VALUES = ['createSimulator', 'TEST_CARDS', 'generateTestApiKey'];
