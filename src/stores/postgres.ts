@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
-  loggerOption,
   methodsOption,
   numberOption,
   optionPath,
@@ -11,12 +10,7 @@ import {
 import type { Logger } from '../logger.js';
 import type { PaymentRecord, PaymentStore, SettlementBegin } from '../store/index.js';
 import { PayStoreError } from './errors.js';
-import {
-  DEFAULT_STORE_BATCH_SIZE,
-  DEFAULT_STORE_TIMEOUT_MS,
-  STORE_BATCH_SIZE_RULE,
-  STORE_TIMEOUT_MS_RULE,
-} from './option-rules.js';
+import { resolveSharedStoreOptions } from './option-rules.js';
 import {
   POSTGRES_SCHEMA_VERSION,
   postgresMigrationSql,
@@ -104,8 +98,6 @@ export interface PurgeOptions {
   maxBatches?: number;
 }
 
-const DEFAULT_TIMEOUT_MS = DEFAULT_STORE_TIMEOUT_MS;
-const DEFAULT_BATCH_SIZE = DEFAULT_STORE_BATCH_SIZE;
 const DEFAULT_PURGE_EVERY = 1_000;
 const BACKGROUND_PURGE_BATCH = 500;
 const OPTION_NAMES = [
@@ -243,18 +235,11 @@ export class PostgresStore implements PaymentStore {
       },
     ) as PgPoolLike;
     const { schema, table } = options;
-    const queryTimeoutMs = numberOption(
-      record.queryTimeoutMs,
-      optionPath(where, 'queryTimeoutMs'),
-      STORE_TIMEOUT_MS_RULE,
-      DEFAULT_TIMEOUT_MS,
-    );
-    const batchSize = numberOption(
-      record.batchSize,
-      optionPath(where, 'batchSize'),
-      STORE_BATCH_SIZE_RULE,
-      DEFAULT_BATCH_SIZE,
-    );
+    const {
+      timeoutMs: queryTimeoutMs,
+      batchSize,
+      logger,
+    } = resolveSharedStoreOptions(record, where, 'queryTimeoutMs');
     const purgeEveryWrites = numberOption(
       record.purgeEveryWrites,
       optionPath(where, 'purgeEveryWrites'),
@@ -267,7 +252,6 @@ export class PostgresStore implements PaymentStore {
       },
       DEFAULT_PURGE_EVERY,
     );
-    const logger = loggerOption(record.logger, optionPath(where, 'logger'));
     this.#pool = pool;
     this.#tables = postgresTableNames(schema, table);
     this.#sql = statements(this.#tables);

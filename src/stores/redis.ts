@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import {
-  loggerOption,
-  numberOption,
   optionPath,
   optionsObject,
   rejectUnknownKeys,
@@ -11,12 +9,7 @@ import {
 import type { Logger } from '../logger.js';
 import type { PaymentRecord, PaymentStore, SettlementBegin } from '../store/index.js';
 import { PayStoreError } from './errors.js';
-import {
-  DEFAULT_STORE_BATCH_SIZE,
-  DEFAULT_STORE_TIMEOUT_MS,
-  STORE_BATCH_SIZE_RULE,
-  STORE_TIMEOUT_MS_RULE,
-} from './option-rules.js';
+import { resolveSharedStoreOptions } from './option-rules.js';
 import { checkTtl, decodeRecord, encodeRecord } from './record-codec.js';
 import { CORRUPT_REPLY, RedisCommands, RedisScript } from './redis-commands.js';
 import type { RedisClientLike } from './redis-commands.js';
@@ -61,8 +54,6 @@ export interface RedisStoreOptions {
 
 const DEFAULT_PREFIX = 'govuk-pay:';
 const PREFIX_PATTERN = /^[A-Za-z0-9:_.-]{0,64}$/;
-const DEFAULT_TIMEOUT_MS = DEFAULT_STORE_TIMEOUT_MS;
-const DEFAULT_BATCH_SIZE = DEFAULT_STORE_BATCH_SIZE;
 const OPTION_NAMES = [
   'client',
   'prefix',
@@ -170,19 +161,11 @@ export class RedisStore implements PaymentStore {
       },
       DEFAULT_PREFIX,
     );
-    const commandTimeoutMs = numberOption(
-      record.commandTimeoutMs,
-      optionPath(where, 'commandTimeoutMs'),
-      STORE_TIMEOUT_MS_RULE,
-      DEFAULT_TIMEOUT_MS,
-    );
-    const batchSize = numberOption(
-      record.batchSize,
-      optionPath(where, 'batchSize'),
-      STORE_BATCH_SIZE_RULE,
-      DEFAULT_BATCH_SIZE,
-    );
-    const logger = loggerOption(record.logger, optionPath(where, 'logger'));
+    const {
+      timeoutMs: commandTimeoutMs,
+      batchSize,
+      logger,
+    } = resolveSharedStoreOptions(record, where, 'commandTimeoutMs');
     this.#redis = new RedisCommands(client, commandTimeoutMs);
     this.#prefix = prefix;
     this.#batchSize = batchSize;
