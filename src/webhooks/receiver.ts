@@ -1,7 +1,9 @@
 import type { Request, Response } from 'express';
-import type { JourneyContext } from '../journey/index.js';
+import type { PayClient } from '../client/index.js';
+import type { Logger } from '../logger.js';
 import { classifyPayment, readPayment } from '../settlement/index.js';
-import type { PaymentRecord } from '../store/index.js';
+import type { Settler } from '../settlement/index.js';
+import type { PaymentRecord, PaymentStore } from '../store/index.js';
 import { parseWebhookMessage } from './events.js';
 import type { UnknownWebhookMessage, WebhookMessage } from './events.js';
 import type { ResolvedWebhooksConfig, WebhookEvent, WebhookHandler } from './options.js';
@@ -35,8 +37,22 @@ export interface WebhookReceiver {
   close(): Promise<void>;
 }
 
+/**
+ * The parts of a journey the receiver uses. Declared here, not imported from journey/, which
+ * mounts the receiver: webhooks sit below the journey, with no import cycle.
+ */
+export interface WebhookJourneyParts {
+  store: PaymentStore;
+  settler: Settler;
+  logger: Logger;
+  /** Names a payment in logs without revealing its id. */
+  fingerprint: (paymentId: string) => string;
+  /** The client of the GOV.UK Pay account that made a payment. */
+  clients: { forRecord(record: PaymentRecord): PayClient };
+}
+
 export interface WebhookReceiverDeps {
-  ctx: JourneyContext;
+  ctx: WebhookJourneyParts;
   config: ResolvedWebhooksConfig;
   onWebhook: WebhookHandler | undefined;
 }
