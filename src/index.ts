@@ -58,12 +58,7 @@ export type {
   UnavailableResult,
 } from './settlement/index.js';
 export { MemoryStore } from './store/index.js';
-export type {
-  Awaitable,
-  MemoryStoreOptions,
-  PaymentRecord,
-  PaymentStore,
-} from './store/index.js';
+export type { Awaitable, MemoryStoreOptions, PaymentRecord, PaymentStore } from './store/index.js';
 export { reconcilePending, createReconcileTimer } from './reconcile/index.js';
 export type {
   ReconcileDeps,
