@@ -1,5 +1,5 @@
-import { SEARCHABLE_PAYMENT_STATES } from '../client/types.js';
-import type { DisputeStatus, SearchablePaymentState } from '../client/types.js';
+import { SEARCHABLE_PAYMENT_STATES } from '../client/index.js';
+import type { DisputeStatus, SearchablePaymentState } from '../client/index.js';
 import { parseReportDate, ReportDateError, toPayDate } from './dates.js';
 
 export const SEARCHABLE_STATES = SEARCHABLE_PAYMENT_STATES;

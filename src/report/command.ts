@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { PayClient } from '../client/pay-client.js';
+import { PayClient } from '../client/index.js';
 import type {
   Dispute,
   PaymentSearchResult,
@@ -8,8 +8,9 @@ import type {
   SearchDisputesQuery,
   SearchPaymentsQuery,
   SearchRefundsQuery,
-} from '../client/types.js';
+} from '../client/index.js';
 import { PayConfigError } from '../config-error.js';
+import { rateLimitPauseMs } from '../govuk-pay/index.js';
 import { parseReportArgs, REPORT_USAGE, ReportUsageError } from './args.js';
 import type { ReportArgs, ReportFormat } from './args.js';
 import { withoutLibraryPrefix } from '../cli-message.js';
@@ -35,9 +36,6 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
-/** A 429 with no Retry-After: GOV.UK Pay says "after a second, you'll be able to retry". */
-const DEFAULT_RETRY_AFTER_MS = 1000;
-const MAX_RETRY_AFTER_MS = 60_000;
 /** Consecutive 429s (each after the client's own retries) before the command gives up. */
 const MAX_RATE_LIMIT_WAITS = 10;
 const PROGRESS_EVERY = 100;
@@ -196,11 +194,7 @@ async function* resumable<T>(
     } catch (err) {
       if (statusOf(err) !== 429 || waits >= MAX_RATE_LIMIT_WAITS) throw err;
       waits += 1;
-      const asked = (err as { retryAfterMs?: unknown }).retryAfterMs;
-      const waitMs =
-        typeof asked === 'number' && Number.isFinite(asked) && asked >= 0
-          ? Math.min(asked, MAX_RETRY_AFTER_MS)
-          : DEFAULT_RETRY_AFTER_MS;
+      const waitMs = rateLimitPauseMs((err as { retryAfterMs?: unknown }).retryAfterMs);
       if (io.isTTY) {
         io.stderr.write(`\nrate-limited by GOV.UK Pay; waiting ${Math.ceil(waitMs / 1000)}s\n`);
       }

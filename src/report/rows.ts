@@ -1,4 +1,4 @@
-import type { Dispute, PaymentSearchResult, RefundSearchResult } from '../client/types.js';
+import type { Dispute, PaymentSearchResult, RefundSearchResult } from '../client/index.js';
 
 /** A report cell: text, whole pence, or empty (`null`) where GOV.UK Pay gave no value. */
 export type ReportValue = string | number | null;
