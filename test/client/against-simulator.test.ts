@@ -242,17 +242,25 @@ describe('faults', () => {
   });
 
   it("the simulator's own rate limit (15 creates a second) is absorbed by the create retry", async () => {
-    const results = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, i) => client.createPayment(request({ reference: `RL-${i}` }))),
-    );
-    const rejected = results.filter((r) => r.status === 'rejected');
-    expect(rejected.map((r) => (r as PromiseRejectedResult).reason as unknown)).toEqual([]);
+    // The limit is per second of real time: on a loaded machine one burst of 20 may spread past
+    // a second and never meet it, so bursts are sent until one does (5 at the most).
+    let bursts = 0;
+    const rejected: unknown[] = [];
+    while (bursts < 5 && sleeps.length === 0) {
+      const results = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) =>
+          client.createPayment(request({ reference: `RL-${bursts}-${i}` })),
+        ),
+      );
+      bursts += 1;
+      for (const r of results) if (r.status === 'rejected') rejected.push(r.reason);
+    }
+    expect(rejected).toEqual([]);
     // Those over the limit met 429 P0900, waited at least a (simulated) second and were retried:
-    // 20 payments, no duplicates. How many met the limit depends on when the first sleep moved the
-    // simulator's clock, so only "some" is asserted.
+    // every payment made once, no duplicates.
     expect(sleeps.length).toBeGreaterThan(0);
     expect(sleeps.every((ms) => ms >= 1000)).toBe(true);
-    expect(sim.payments.size).toBe(20);
+    expect(sim.payments.size).toBe(20 * bursts);
   });
 
   it('malformed, truncated and missing-field answers are refused', async () => {
