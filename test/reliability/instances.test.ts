@@ -201,6 +201,9 @@ async function runSeveralInstances(store: 'redis' | 'postgres', storeUrl: string
   }
   let kills = 0;
   let killing = true;
+  /** Every instance process ever started, so none outlives the test. */
+  const everyChild: ChildProcess[] = [];
+  const killsInFlight = new Set<Promise<void>>();
   async function startInstance(instance: Instance): Promise<void> {
     const { child } = await forkReady(join(SUPPORT, 'instance-process.cjs'), {
       ...storeEnv,
@@ -216,11 +219,15 @@ async function runSeveralInstances(store: 'redis' | 'postgres', storeUrl: string
       PORT: String(instance.port),
     });
     instance.child = child;
+    everyChild.push(child);
     instance.up = true;
     child.on('message', (message: { type: string }) => {
       // Some kills land inside onSettled, between its two ledger lines.
-      if (message.type === 'settling' && killing && random() < 0.15)
-        void kill(instance, 'inside onSettled');
+      if (message.type === 'settling' && killing && random() < 0.15) {
+        const killed = kill(instance, 'inside onSettled');
+        killsInFlight.add(killed);
+        void killed.finally(() => killsInFlight.delete(killed));
+      }
     });
   }
   async function kill(instance: Instance, why: string): Promise<void> {
@@ -404,6 +411,8 @@ async function runSeveralInstances(store: 'redis' | 'postgres', storeUrl: string
     );
     killing = false;
     await chaos;
+    // A kill from inside onSettled may still be starting its instance again.
+    await Promise.all([...killsInFlight]);
     for (const instance of instances) if (!instance.up) await restart(instance);
 
     // Every abandoned payment expires; leases of killed instances run out; then reconcile.
@@ -500,7 +509,9 @@ async function runSeveralInstances(store: 'redis' | 'postgres', storeUrl: string
     expect(shownAfterReturn.length).toBeGreaterThan(CITIZENS / 5);
   } finally {
     killing = false;
-    for (const instance of instances) instance.child?.kill('SIGKILL');
+    await chaos.catch(() => undefined);
+    await Promise.allSettled([...killsInFlight]);
+    for (const child of everyChild) if (child.exitCode === null) child.kill('SIGKILL');
     sim.child.kill('SIGKILL');
     await stopRedisServer();
     rmSync(dir, { recursive: true, force: true });
