@@ -1,53 +1,9 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { WebhookEvent } from '../../src/webhooks/options';
+import { startForwarder } from '../helpers/forwarder';
 import { MOUNT } from '../helpers/journey-harness';
 import type { HarnessOptions } from '../helpers/journey-harness';
 import { WEBHOOK_SECRET, eventually, startWebhookHarness } from './support';
 import type { WebhookHarness } from './support';
-
-/**
- * The simulator needs its webhook URL when it is made, before the app it calls has a port; this
- * stands at a fixed address and passes every request on to the app once it is up.
- */
-async function startForwarder(): Promise<{
-  url: string;
-  forwardTo(target: string): void;
-  close(): Promise<void>;
-}> {
-  let target: string | undefined;
-  const server = http.createServer((req, res) => {
-    if (target === undefined) {
-      res.statusCode = 503;
-      res.end();
-      return;
-    }
-    const upstream = http.request(
-      `${target}${req.url ?? '/'}`,
-      { method: req.method, headers: req.headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', () => {
-      res.statusCode = 502;
-      res.end();
-    });
-    req.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    forwardTo: (url) => {
-      target = url;
-    },
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 describe('webhooks sent by the simulator, received by the journey', () => {
   let h: WebhookHarness;
