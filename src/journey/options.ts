@@ -135,6 +135,12 @@ export interface JourneyCookieOptions {
   maxAgeMinutes?: number;
 }
 
+/** A clock the journey can run on: the simulator's `sim.clock` is one. */
+export interface JourneyClock {
+  /** The time, in epoch milliseconds. */
+  now(): number;
+}
+
 /** Options of `payJourney`. */
 export interface PayJourneyOptions {
   /**
@@ -249,6 +255,15 @@ export interface PayJourneyOptions {
    * @default Date.now
    */
   now?: () => number;
+  /**
+   * A clock to run the journey on, such as the simulator's: `clock: sim.clock`. Its `now()`
+   * (epoch milliseconds) becomes the journey's time, for reconciliation's ages and timer, the
+   * cookie's expiry, settlement leases and the default store, so `sim.clock.advance()` brings
+   * reconciliation and expiry without waiting. The timer looks at the clock once a second. For
+   * development and tests; give `clock` or `now`, not both.
+   * @default real time
+   */
+  clock?: JourneyClock;
   /**
    * Waits between retries and reconciliation reads. For tests.
    * @default a setTimeout-based sleep

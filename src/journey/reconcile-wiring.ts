@@ -58,6 +58,8 @@ export function createJourneyReconciler(ctx: JourneyContext): JourneyReconciler 
       : createReconcileTimer((signal) => run({ signal }), {
           everyMinutes: config.reconcile.everyMinutes,
           logger: ctx.logger,
+          // On the `clock` option's time, so moving that clock brings the next run.
+          ...(config.clockNow === undefined ? {} : { now: config.clockNow }),
         });
 
   return { run, stop: async () => timer?.stop() };

@@ -26,7 +26,12 @@ import { resolveWebhooksOptions } from '../webhooks/index.js';
 import type { ResolvedWebhooksConfig, WebhookHandler } from '../webhooks/index.js';
 import { DEFAULT_NEXT_URL_HOSTS, compileNextUrlHosts } from './next-url.js';
 import type { NextUrlCheck } from './next-url.js';
-import type { JourneyReconcileOptions, OutcomeHandlers, PayJourneyOptions } from './options.js';
+import type {
+  JourneyClock,
+  JourneyReconcileOptions,
+  OutcomeHandlers,
+  PayJourneyOptions,
+} from './options.js';
 
 export const DEFAULT_COOKIE_NAME = 'govuk_pay';
 export const DEFAULT_COOKIE_MAX_AGE_MINUTES = 120;
@@ -58,6 +63,7 @@ const OPTION_NAMES = [
   'timeoutMs',
   'maxRetries',
   'now',
+  'clock',
   'sleep',
 ] as const satisfies readonly (keyof PayJourneyOptions)[];
 const COOKIE_OPTION_NAMES = ['secrets', 'name', 'secure', 'maxAgeMinutes'] as const;
@@ -151,6 +157,11 @@ export interface ResolvedJourneyConfig {
   timeoutMs: number;
   maxRetries: number;
   now: () => number;
+  /**
+   * The `clock` option's `now`, which the reconciliation timer counts its interval on; undefined
+   * for real time (a given `now` alone leaves the timer on real time).
+   */
+  clockNow: (() => number) | undefined;
   /** Waits between the client's retries: the given `sleep`, else the client's default. */
   sleep: (ms: number) => Promise<void>;
 }
@@ -230,12 +241,7 @@ export function resolveJourneyOptions(options: unknown): ResolvedJourneyConfig {
       ) * 1000,
     timeoutMs: connection.timeoutMs,
     maxRetries: connection.maxRetries,
-    now: functionOption<() => number>(
-      record.now,
-      'now',
-      'a clock returning epoch milliseconds; leave it out to use Date.now',
-      Date.now,
-    ),
+    ...resolveClock(record.clock, record.now),
     sleep: connection.sleep,
   };
 }
@@ -406,6 +412,33 @@ function resolveReconcile(
     // A given sleep serves both; without one, reconciliation's waits must not hold the process.
     sleep: givenSleep === undefined ? unrefSleep : clientSleep,
   };
+}
+
+function resolveClock(
+  clock: unknown,
+  now: unknown,
+): Pick<ResolvedJourneyConfig, 'now' | 'clockNow'> {
+  const given = methodsOption<JourneyClock>(clock, 'clock', {
+    required: ['now'],
+    describe: 'a clock with now() in epoch milliseconds',
+    hint: "such as the simulator's: clock: sim.clock",
+  });
+  if (given === undefined) {
+    return {
+      now: functionOption<() => number>(
+        now,
+        'now',
+        'a clock returning epoch milliseconds; leave it out to use Date.now',
+        Date.now,
+      ),
+      clockNow: undefined,
+    };
+  }
+  if (now !== undefined) {
+    invalidOption('now', 'cannot be given with clock, which sets the time already; remove now');
+  }
+  const clockNow = (): number => given.now();
+  return { now: clockNow, clockNow };
 }
 
 function resolveWebhooks(

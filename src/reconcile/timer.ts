@@ -1,13 +1,23 @@
 import { PayConfigError } from '../config-error.js';
 import type { Logger } from '../logger.js';
-import { numberOption } from '../options/index.js';
+import { functionOption, numberOption } from '../options/index.js';
 import { EVERY_MINUTES_RULE } from './options.js';
 
 export interface ReconcileTimerOptions {
   /** Minutes between the starts of two runs. The first run starts one interval after creation. */
   everyMinutes: number;
   logger: Logger;
+  /**
+   * The clock the interval is counted on, in epoch milliseconds, such as the simulator's
+   * `sim.clock.now`: a run starts once this clock has moved `everyMinutes` past the last one, so
+   * moving the clock forward brings the next run without waiting. It is read every second.
+   * @default real time (a plain interval)
+   */
+  now?: () => number;
 }
+
+/** How often a timer on an injected clock looks at it, in real milliseconds. */
+export const CLOCK_POLL_MS = 1000;
 
 export interface ReconcileTimer {
   /**
@@ -36,6 +46,11 @@ export function createReconcileTimer(
     EVERY_MINUTES_RULE,
   ) as number;
   const intervalMs = everyMinutes * 60_000;
+  const now = functionOption<() => number>(
+    options.now,
+    'now',
+    "a clock returning epoch milliseconds, such as the simulator's sim.clock.now; leave it out for real time",
+  );
 
   const controller = new AbortController();
   let inFlight: Promise<void> | undefined;
@@ -63,7 +78,21 @@ export function createReconcileTimer(
       });
   };
 
-  const interval = setInterval(tick, intervalMs);
+  let interval: NodeJS.Timeout;
+  if (now === undefined) {
+    interval = setInterval(tick, intervalMs);
+  } else {
+    // The injected clock can jump, so it is watched rather than trusted to keep real time.
+    let nextRunAt = now() + intervalMs;
+    interval = setInterval(
+      () => {
+        if (now() < nextRunAt) return;
+        nextRunAt = now() + intervalMs;
+        tick();
+      },
+      Math.min(CLOCK_POLL_MS, intervalMs),
+    );
+  }
   interval.unref();
 
   return {
