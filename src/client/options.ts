@@ -4,6 +4,7 @@ import {
   apiKeyOption,
   checkApiKeyTransport,
   functionOption,
+  invalidOption,
   loggerOption,
   methodsOption,
   numberOption,
@@ -14,6 +15,8 @@ import {
   requireOption,
 } from '../options/index.js';
 import type { NumberRule } from '../options/index.js';
+import { proxyOption, proxyRouteFor } from './proxy.js';
+import type { ProxyRoute } from './proxy.js';
 import type { PayTransport } from './transport.js';
 
 export { DEFAULT_API_BASE_URL };
@@ -84,6 +87,14 @@ export interface PayClientOptions {
    * @default an axios transport with keep-alive agents that never follows redirects
    */
   transport?: PayTransport;
+  /**
+   * The egress proxy calls go through, as an HTTP `CONNECT` tunnel: an `http://` URL (with
+   * `user:password@` for `Proxy-Authorization`), or `false` to connect directly whatever the
+   * environment says. Read once, at construction; not with `transport`, which has its own.
+   * @default the environment: `HTTPS_PROXY` (`HTTP_PROXY` for an http `apiBaseUrl`), unless
+   * `NO_PROXY` names the API host
+   */
+  proxy?: string | false;
 }
 
 /** Per-call options. */
@@ -114,6 +125,13 @@ export interface ResolvedPayConnection {
   random: () => number;
   /** Undefined: the client makes, and closes, its own axios transport. */
   transport: PayTransport | undefined;
+  /** The `proxy` option as given and checked, for a factory to pass on to the clients it makes. */
+  proxy: string | false | undefined;
+  /**
+   * The proxy the built-in transport tunnels through, from `proxy` or the environment; undefined
+   * for a direct connection, or when `transport` is given.
+   */
+  proxyRoute: ProxyRoute | undefined;
 }
 
 /** The options once checked, with every default filled in. */
@@ -130,6 +148,7 @@ export const PAY_CLIENT_OPTION_NAMES = [
   'sleep',
   'random',
   'transport',
+  'proxy',
 ] as const satisfies readonly (keyof PayClientOptions)[];
 
 const realSleep = (ms: number): Promise<void> =>
@@ -151,6 +170,20 @@ export function resolvePayConnection(
     httpsBecause: 'the API key must never cross a network in clear',
   });
   const apiOrigin = origin?.origin ?? DEFAULT_API_BASE_URL;
+  const transport = methodsOption<PayTransport>(options.transport, optionPath(where, 'transport'), {
+    required: ['send'],
+    optional: ['close'],
+    describe: 'a transport with send(request) (and optionally close())',
+    hint: 'leave it out to use the built-in axios transport',
+  });
+  const proxyPath = optionPath(where, 'proxy');
+  const proxy = proxyOption(options.proxy, proxyPath);
+  if (transport !== undefined && proxy !== undefined) {
+    invalidOption(
+      proxyPath,
+      'applies to the built-in transport only; route your own transport through the proxy, or leave transport out',
+    );
+  }
   return {
     apiBaseUrl: apiOrigin,
     apiOrigin,
@@ -179,12 +212,13 @@ export function resolvePayConnection(
       'a () => number in [0, 1); leave it out to use Math.random',
       Math.random,
     ),
-    transport: methodsOption<PayTransport>(options.transport, optionPath(where, 'transport'), {
-      required: ['send'],
-      optional: ['close'],
-      describe: 'a transport with send(request) (and optionally close())',
-      hint: 'leave it out to use the built-in axios transport',
-    }),
+    transport,
+    proxy,
+    // Read once, here: a bad HTTPS_PROXY fails at start-up, not on the first payment.
+    proxyRoute:
+      transport === undefined
+        ? proxyRouteFor(new URL(apiOrigin), proxy, process.env, proxyPath)
+        : undefined,
   };
 }
 

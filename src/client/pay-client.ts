@@ -65,7 +65,8 @@ export class PayClient {
     const config = resolvePayClientOptions(options);
     this.apiOrigin = config.apiOrigin;
     this.#timeoutMs = config.timeoutMs;
-    this.#ownTransport = config.transport === undefined ? new AxiosTransport() : undefined;
+    this.#ownTransport =
+      config.transport === undefined ? new AxiosTransport({ proxy: config.proxyRoute }) : undefined;
     const transport: PayTransport = config.transport ?? (this.#ownTransport as AxiosTransport);
     this.#pipeline = new RequestPipeline({ ...config, transport });
   }

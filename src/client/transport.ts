@@ -4,6 +4,8 @@ import axios from 'axios';
 import type { AxiosInstance } from 'axios';
 import { PayConnectionError, PayResponseError } from './errors.js';
 import type { PayConnectionReason } from './errors.js';
+import { HttpTunnelAgent, HttpsTunnelAgent } from './proxy-agent.js';
+import type { ProxyRoute } from './proxy.js';
 
 /** What one attempt got back: any HTTP status, the body as text. */
 export interface TransportResponse {
@@ -45,6 +47,13 @@ export interface PayTransport {
 /** A search page of 500 full payments is well under this; anything bigger is not GOV.UK Pay. */
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
+export interface AxiosTransportOptions {
+  /** Tunnels every call through this egress proxy (HTTP `CONNECT`). Undefined: direct. */
+  proxy?: ProxyRoute | undefined;
+  /** Certificates to trust besides Node's own, PEM, through the proxy. For tests. */
+  ca?: string | Buffer;
+}
+
 /**
  * One HTTP attempt over a keep-alive agent. It never throws an axios error: axios errors carry
  * the request config, headers included, so the Authorization header. Every failure becomes a
@@ -54,13 +63,24 @@ export class AxiosTransport implements PayTransport {
   readonly #http: AxiosInstance;
   readonly #httpAgent: http.Agent;
   readonly #httpsAgent: https.Agent;
+  /** `host:port` of the proxy, for messages; undefined when connecting directly. */
+  readonly #proxyLabel: string | undefined;
 
-  constructor() {
-    this.#httpAgent = new http.Agent({ keepAlive: true });
-    this.#httpsAgent = new https.Agent({ keepAlive: true });
+  constructor(options: AxiosTransportOptions = {}) {
+    const { proxy } = options;
+    this.#proxyLabel = proxy?.label;
+    this.#httpAgent =
+      proxy === undefined ? new http.Agent({ keepAlive: true }) : new HttpTunnelAgent(proxy);
+    this.#httpsAgent =
+      proxy === undefined
+        ? new https.Agent({ keepAlive: true })
+        : new HttpsTunnelAgent(proxy, options.ca === undefined ? {} : { ca: options.ca });
     this.#http = axios.create({
       httpAgent: this.#httpAgent,
       httpsAgent: this.#httpsAgent,
+      // The proxy, if any, is our agents' business: axios's own sends https to a proxy without a
+      // CONNECT tunnel, and would read HTTPS_PROXY behind the client's back.
+      proxy: false,
       // Following a redirect would resend the API key to wherever it points.
       maxRedirects: 0,
       // Every status is a response to classify, not an axios error.
@@ -106,6 +126,7 @@ export class AxiosTransport implements PayTransport {
       throw toSafeError(error, request, {
         timedOut,
         callerAborted: request.signal?.aborted === true && !timedOut,
+        proxyLabel: this.#proxyLabel,
       });
     } finally {
       clearTimeout(timer);
@@ -136,7 +157,12 @@ function errorMessage(error: unknown): string {
     : '';
 }
 
+/** `ERR_PROXY_TUNNEL_407`: the proxy answered the CONNECT with that status. */
+const TUNNEL_REFUSED = /^ERR_PROXY_TUNNEL_(\d{1,3})$/;
+
 function reasonFor(code: string): PayConnectionReason {
+  // Nothing reached GOV.UK Pay, so a create is as safe to retry as after a refused connection.
+  if (TUNNEL_REFUSED.test(code)) return 'refused';
   switch (code) {
     case 'ECONNREFUSED':
       return 'refused';
@@ -158,7 +184,7 @@ function reasonFor(code: string): PayConnectionReason {
 function toSafeError(
   error: unknown,
   request: TransportRequest,
-  state: { timedOut: boolean; callerAborted: boolean },
+  state: { timedOut: boolean; callerAborted: boolean; proxyLabel: string | undefined },
 ): Error {
   const where = { method: request.method, path: request.pathTemplate };
   const label = `${request.method} ${request.pathTemplate}`;
@@ -183,17 +209,34 @@ function toSafeError(
     );
   }
   const reason = reasonFor(code);
+  const tunnelStatus = TUNNEL_REFUSED.exec(code)?.[1];
+  const proxy = state.proxyLabel === undefined ? '' : ` through the proxy at ${state.proxyLabel}`;
   const what =
-    reason === 'refused'
-      ? 'the connection was refused'
-      : reason === 'reset'
-        ? 'the connection broke before the whole answer arrived'
-        : reason === 'timeout'
-          ? 'the connection timed out'
-          : `the request failed (${code})`;
+    tunnelStatus !== undefined
+      ? `the proxy refused to open a tunnel (HTTP ${tunnelStatus}${tunnelAdvice(tunnelStatus)})`
+      : reason === 'refused'
+        ? state.proxyLabel === undefined
+          ? 'the connection was refused'
+          : 'the proxy refused the connection'
+        : reason === 'reset'
+          ? 'the connection broke before the whole answer arrived'
+          : reason === 'timeout'
+            ? 'the connection timed out'
+            : `the request failed (${code})`;
   // The cause is rebuilt from the code alone: the original error holds the request headers.
-  return new PayConnectionError(`${label} to GOV.UK Pay failed: ${what}`, reason, {
+  return new PayConnectionError(`${label} to GOV.UK Pay${proxy} failed: ${what}`, reason, {
     ...where,
     cause: new Error(code),
   });
+}
+
+function tunnelAdvice(status: string): string {
+  switch (status) {
+    case '407':
+      return ": check the credentials in the proxy's URL";
+    case '403':
+      return ': allow CONNECT to the GOV.UK Pay host on port 443 in the proxy';
+    default:
+      return '';
+  }
 }
