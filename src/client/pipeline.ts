@@ -6,6 +6,7 @@ import type { RequestKind } from './retry.js';
 import type { PayTransport, TransportResponse } from './transport.js';
 import type { SearchResults } from './types.js';
 import type { Logger } from '../logger.js';
+import { traceRequestAttempt } from '../observability/index.js';
 
 const USER_AGENT = `govuk-pay-express (node ${process.version})`;
 
@@ -100,6 +101,7 @@ export class RequestPipeline {
       const started = performance.now();
       const elapsed = (): number => Math.round(performance.now() - started);
       let status: number | undefined;
+      const trace = traceRequestAttempt({ method, pathTemplate, attempt });
       try {
         const response = await transport.send({
           method,
@@ -113,6 +115,7 @@ export class RequestPipeline {
         });
         status = response.status;
         const result = this.#handle(request, response);
+        trace?.succeeded(status);
         this.#log(
           'debug',
           { method, path: pathTemplate, status, attempt, durationMs: elapsed() },
@@ -128,6 +131,7 @@ export class RequestPipeline {
                 `govuk-pay-express: unexpected failure in ${method} ${pathTemplate}`,
                 { method, path: pathTemplate },
               );
+        trace?.failed(error, status);
         const retry =
           attempt - 1 < maxRetries && isRetryable(error, kindOf(method)) && !isAborted(call.signal);
         const delayMs = retry

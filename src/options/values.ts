@@ -1,6 +1,6 @@
 import { PayConfigError } from '../config-error.js';
 import type { PayConfigErrorCode } from '../config-error.js';
-import { silentLogger } from '../logger.js';
+import { preferRequestLogger, silentLogger } from '../logger.js';
 import type { Logger } from '../logger.js';
 import { optionPath } from './path.js';
 
@@ -177,7 +177,8 @@ export function loggerOption(value: unknown, path: string): Logger {
       'must have debug, info, warn and error methods (pino works as it is); leave it out for silence',
     );
   }
-  return value as Logger;
+  // Lines logged while handling a request with a `req.log` (pino-http) go there, with its id.
+  return preferRequestLogger(value as Logger);
 }
 
 export interface SecretRule {
