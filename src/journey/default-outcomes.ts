@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import type { Outcome } from '../settlement/index.js';
 import type { OutcomeHandler } from './options.js';
 import { serialiseNextUrl } from './next-url.js';
-import { missingPage, pendingPage, renderPage, unconfirmedPage } from './pages.js';
+import { missingPage, pageLanguage, pendingPage, renderPage, unconfirmedPage } from './pages.js';
 import type { DefaultPage } from './pages.js';
 import type { ResolvedJourneyConfig } from './resolve-options.js';
 
@@ -19,7 +19,7 @@ export function resolveOutcomeHandlers(config: ResolvedJourneyConfig): OutcomeHa
     error: outcomes.error ?? (outcomes.failed as OutcomeHandler<'error'>),
     pending:
       outcomes.pending ??
-      ((_req, res, result) => {
+      ((req, res, result) => {
         // next_url is single-use; the GET that classified this payment minted a fresh one.
         const nextUrl = serialiseNextUrl(
           result.payment?._links.next_url?.href,
@@ -29,11 +29,19 @@ export function resolveOutcomeHandlers(config: ResolvedJourneyConfig): OutcomeHa
           res.status(303).setHeader('Location', nextUrl);
           res.end();
         } else {
-          sendPage(res, pendingPage(config.startUrl));
+          sendPage(
+            res,
+            pendingPage(pageLanguage(req.headers, result.payment?.language), config.startUrl),
+          );
         }
       }),
-    unconfirmed: outcomes.unconfirmed ?? ((_req, res) => sendPage(res, unconfirmedPage())),
-    missing: outcomes.missing ?? ((_req, res) => sendPage(res, missingPage(config.startUrl))),
+    unconfirmed:
+      outcomes.unconfirmed ??
+      // The payment could not be read, so neither could its language.
+      ((req, res) => sendPage(res, unconfirmedPage(pageLanguage(req.headers)))),
+    missing:
+      outcomes.missing ??
+      ((req, res) => sendPage(res, missingPage(pageLanguage(req.headers), config.startUrl))),
   };
 }
 

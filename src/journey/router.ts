@@ -18,9 +18,9 @@ import {
   withStoreDownAsUnconfirmed,
 } from './observe.js';
 import type { OutcomeHandler, PaymentDetails } from './options.js';
-import { forbiddenPage, tooLargePage } from './pages.js';
+import { forbiddenPage, pageLanguage, tooLargePage } from './pages.js';
 import { isSafeMountPath } from './resolve-options.js';
-import { isCrossSiteRequest } from './same-origin.js';
+import { describeCrossSiteRefusal, isCrossSiteRequest } from './same-origin.js';
 import { RETURN_ID_FORMAT, normalisePaymentDetails, planStart } from './start.js';
 
 /** Far above any form that posts to start or cancel (a CSRF token, a few choices). */
@@ -143,8 +143,10 @@ export function createJourneyRouter(ctx: JourneyContext): JourneyRouter {
 
   function refuseCrossSite(req: Request, res: Response): boolean {
     if (!isCrossSiteRequest(req.headers, config.publicOrigin)) return false;
-    logger.warn({ path: req.path }, 'govuk-pay-express: refused a cross-site request');
-    sendPage(res, forbiddenPage());
+    const production = process.env.NODE_ENV === 'production';
+    const refusal = describeCrossSiteRefusal(req.headers, config.publicOrigin, production);
+    logger.warn({ path: req.path, ...refusal.fields }, refusal.message);
+    sendPage(res, forbiddenPage(pageLanguage(req.headers), refusal.developerNote));
     return true;
   }
 
@@ -237,7 +239,7 @@ export function createJourneyRouter(ctx: JourneyContext): JourneyRouter {
         logger.warn({ path: req.path }, 'govuk-pay-express: refused an oversized request body');
         // Closing stops Node reading the rest of the body just to keep the connection alive.
         res.setHeader('Connection', 'close');
-        sendPage(res, tooLargePage());
+        sendPage(res, tooLargePage(pageLanguage(req.headers)));
       },
       (err: unknown) => next(err),
     );
