@@ -49,6 +49,7 @@ export function createJourneyClients(config: ResolvedJourneyConfig): JourneyClie
           timeoutMs: config.timeoutMs,
           maxRetries: config.maxRetries,
           sleep: config.sleep,
+          ...(config.proxy === undefined ? {} : { proxy: config.proxy }),
         }),
         accountId: accountFingerprint(key),
       };

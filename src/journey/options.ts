@@ -251,6 +251,13 @@ export interface PayJourneyOptions {
    */
   maxRetries?: number;
   /**
+   * The egress proxy GOV.UK Pay calls go through, as for `PayClient`: an `http://` URL (an
+   * HTTP `CONNECT` tunnel; `user:password@` for `Proxy-Authorization`), or `false` to connect
+   * directly whatever the environment says.
+   * @default the environment: `HTTPS_PROXY`, unless `NO_PROXY` names the API host
+   */
+  proxy?: string | false;
+  /**
    * The clock, in epoch milliseconds. For tests.
    * @default Date.now
    */

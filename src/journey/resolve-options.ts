@@ -62,6 +62,7 @@ const OPTION_NAMES = [
   'leaseSeconds',
   'timeoutMs',
   'maxRetries',
+  'proxy',
   'now',
   'clock',
   'sleep',
@@ -156,6 +157,8 @@ export interface ResolvedJourneyConfig {
   leaseMs: number;
   timeoutMs: number;
   maxRetries: number;
+  /** The `proxy` option as given (checked, and the environment read, by the client's rules). */
+  proxy: string | false | undefined;
   now: () => number;
   /**
    * The `clock` option's `now`, which the reconciliation timer counts its interval on; undefined
@@ -241,6 +244,7 @@ export function resolveJourneyOptions(options: unknown): ResolvedJourneyConfig {
       ) * 1000,
     timeoutMs: connection.timeoutMs,
     maxRetries: connection.maxRetries,
+    proxy: connection.proxy,
     ...resolveClock(record.clock, record.now),
     sleep: connection.sleep,
   };
