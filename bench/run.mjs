@@ -16,6 +16,11 @@ import { runLoad } from './lib/load.mjs';
 import { fmt, mb, median } from './lib/stats.mjs';
 import { BASELINE_COOKIE } from './lib/bench-config.mjs';
 import { renderResults } from './lib/report.mjs';
+import {
+  SUITE_UNDER_LOAD_TITLE,
+  findSection,
+  replaceSection,
+} from '../scripts/results-section.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH_DIR);
@@ -759,6 +764,16 @@ console.log(
 for (const n of notRun) console.log(`NOT RUN  ${n.section}: ${n.reason}`);
 if (!NO_WRITE) {
   mkdirSync(BENCH_DIR, { recursive: true });
-  writeFileSync(join(BENCH_DIR, 'RESULTS.md'), markdown);
+  // npm run test:under-load owns that section: a bench run keeps it as it was.
+  const resultsPath = join(BENCH_DIR, 'RESULTS.md');
+  const underLoad = existsSync(resultsPath)
+    ? findSection(readFileSync(resultsPath, 'utf8'), SUITE_UNDER_LOAD_TITLE)
+    : undefined;
+  writeFileSync(
+    resultsPath,
+    underLoad === undefined
+      ? markdown
+      : replaceSection(markdown, SUITE_UNDER_LOAD_TITLE, underLoad),
+  );
   log('wrote bench/RESULTS.md');
 }
