@@ -6,6 +6,7 @@ import { paymentKeys } from './keys.js';
 import type { PaymentKeys } from './keys.js';
 import { recordOfPayment } from './read-payment.js';
 import type { ResultSource, SettledResult } from './result.js';
+import { createSettledMemo } from './settled-memo.js';
 import type { StaleInfo } from './stale.js';
 import { inStore } from './store-error.js';
 
@@ -69,6 +70,7 @@ export function createSettler(options: SettlerOptions): Settler {
   const now = options.now ?? Date.now;
   const keys = paymentKeys(journey);
   const renewals = new Set<ReturnType<typeof setInterval>>();
+  const settledLately = createSettledMemo(now);
 
   /** Renews the lease a few times per term while `onSettled` runs; reports a lost lease. */
   function keepRenewing(key: string, lease: SettlementLease, paymentId: string): () => boolean {
@@ -128,8 +130,12 @@ export function createSettler(options: SettlerOptions): Settler {
     source: ResultSource,
   ): Promise<SettleOutcome> {
     const key = keys.settlement(payment.payment_id);
+    if (settledLately.has(key)) return 'already_settled';
     const begun = await inStore(() => store.beginSettlement(key, leaseMs));
-    if (begun.status === 'settled') return 'already_settled';
+    if (begun.status === 'settled') {
+      settledLately.add(key);
+      return 'already_settled';
+    }
     if (begun.status === 'leased') return 'in_progress';
     const { lease } = begun;
 
@@ -170,6 +176,7 @@ export function createSettler(options: SettlerOptions): Settler {
       );
       return 'in_progress';
     }
+    settledLately.add(key);
     try {
       await store.deletePending(payment.payment_id);
     } catch {

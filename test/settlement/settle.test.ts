@@ -150,6 +150,38 @@ describe('createSettler', () => {
     });
   });
 
+  it('answers a payment it saw settled without asking the store again, for a few minutes', async () => {
+    const first = settler(() => {});
+    await first.settle(payment(), PAID, 'return');
+    const begun: string[] = [];
+    const beginSettlement = store.beginSettlement.bind(store);
+    store.beginSettlement = (key, ms) => {
+      begun.push(key);
+      return beginSettlement(key, ms);
+    };
+    await expect(first.settle(payment(), PAID, 'return')).resolves.toBe('already_settled');
+    expect(begun).toHaveLength(0);
+    // Another instance has its own memory: it asks the store, which says settled.
+    await expect(settler(() => {}).settle(payment(), PAID, 'webhook')).resolves.toBe(
+      'already_settled',
+    );
+    expect(begun).toHaveLength(1);
+    time += 5 * 60_000;
+    await expect(first.settle(payment(), PAID, 'return')).resolves.toBe('already_settled');
+    expect(begun).toHaveLength(2);
+  });
+
+  it('never remembers a payment whose onSettled threw, so its next feed settles it', async () => {
+    const attempts: number[] = [];
+    const flaky = settler((result) => {
+      attempts.push(result.attempt);
+      if (attempts.length === 1) throw new Error('fulfilment down');
+    });
+    await expect(flaky.settle(payment(), PAID, 'return')).rejects.toThrow('fulfilment down');
+    await expect(flaky.settle(payment(), PAID, 'return')).resolves.toBe('settled');
+    expect(attempts).toEqual([1, 2]);
+  });
+
   it('namespaces keys per journey, with the payment id as a Redis hash tag', () => {
     const a = paymentKeys(journeyId('https://a.example.gov.uk', '/payment'));
     const b = paymentKeys(journeyId('https://a.example.gov.uk', '/other'));
