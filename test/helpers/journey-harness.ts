@@ -276,7 +276,9 @@ export async function startJourneyHarness(options: HarnessOptions = {}): Promise
         settled.push(result);
       },
       logger,
-      timeoutMs: 500,
+      // Generous: on a loaded machine a slow create must not turn into start_failed. Tests of
+      // timeouts set their own, beside the latency they inject.
+      timeoutMs: 10_000,
       maxRetries: 2,
       sleep: () => Promise.resolve(),
       now: () => simulator.clock.now(),
