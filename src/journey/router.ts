@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { PayConfigError } from '../config-error.js';
+import { errorForLog } from '../logger.js';
+import { noteOutcome, noteRedirect, observeJourneyRequest } from '../observability/index.js';
 import { journeyId, SettlementStoreError } from '../settlement/index.js';
 import type { PaymentResult } from '../settlement/index.js';
 import type { PaymentRecord } from '../store/index.js';
@@ -122,6 +124,7 @@ export function createJourneyRouter(ctx: JourneyContext): JourneyRouter {
   }
 
   async function dispatch(req: Request, res: Response, result: PaymentResult): Promise<void> {
+    noteOutcome(result);
     logger.info(
       {
         outcome: result.outcome,
@@ -158,7 +161,14 @@ export function createJourneyRouter(ctx: JourneyContext): JourneyRouter {
   ): Promise<void> {
     if (refuseCrossSite(req, res)) return;
     const details = async (): Promise<PaymentDetails> => {
-      const given = normalisePaymentDetails(await config.createPayment(req));
+      const given = normalisePaymentDetails(
+        await Promise.resolve()
+          .then(() => config.createPayment(req))
+          .catch((err: unknown) => {
+            logger.error({ err: errorForLog(err) }, 'govuk-pay-express: createPayment threw');
+            throw err;
+          }),
+      );
       return overrides === undefined ? given : normalisePaymentDetails({ ...given, ...overrides });
     };
     const cookie = readPaymentCookie(req, mountPath);
@@ -181,6 +191,7 @@ export function createJourneyRouter(ctx: JourneyContext): JourneyRouter {
       return;
     }
     setPaymentCookie(res, plan.record, mountPath);
+    noteRedirect();
     res.setHeader('Cache-Control', 'no-store');
     // Set directly: res.redirect would echo the single-use next_url into an HTML body.
     res.status(303).setHeader('Location', plan.location);
@@ -302,8 +313,20 @@ export function createJourneyRouter(ctx: JourneyContext): JourneyRouter {
 
   return {
     router,
-    start: async (req, res, overrides) => runStart(req, res, overrides, serviceRouteMountPath()),
-    cancel: async (req) => cancel(req, serviceRouteMountPath()),
+    start: async (req, res, overrides) =>
+      observeJourneyRequest(
+        req,
+        config.mountPath,
+        () => runStart(req, res, overrides, serviceRouteMountPath()),
+        '/start',
+      ),
+    cancel: async (req) =>
+      observeJourneyRequest(
+        req,
+        config.mountPath,
+        () => cancel(req, serviceRouteMountPath()),
+        '/cancel',
+      ),
   };
 }
 
@@ -324,7 +347,7 @@ function route(
   handler: (req: Request, res: Response) => Promise<void>,
 ): (req: Request, res: Response, next: NextFunction) => void {
   return (req, res, next) => {
-    handler(req, res).catch((err: unknown) => {
+    observeJourneyRequest(req, undefined, () => handler(req, res)).catch((err: unknown) => {
       // next(undefined) would carry on to the next route as if nothing had failed.
       next(err ?? new Error('govuk-pay-express: a handler failed with no error value'));
     });

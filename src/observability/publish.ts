@@ -43,20 +43,26 @@ const openTraces = new AsyncLocalStorage<OpenTrace>();
 
 /**
  * Runs `run` as one trace of `channel` when anyone subscribes, else just runs it. The context is
- * built only then. What `run` resolves to becomes the context's `result`, so it must be safe to
- * publish (a count, an outcome name): never a payment.
+ * built only then. The context's `result` is `reveal(value)`, or nothing: what `run` resolves
+ * to may hold a payment, which must never reach a subscriber.
  */
 export function traced<C extends object, T>(
   channel: TracingChannel<string, C>,
   kind: OpenTrace['kind'],
   context: () => C,
   run: () => Promise<T>,
+  reveal?: (value: T) => unknown,
 ): Promise<T> {
   if (!channel.hasSubscribers) return run();
   const built = context();
-  return openTraces.run({ kind, context: built } as OpenTrace, () =>
-    channel.tracePromise(run, built),
-  );
+  let value: T;
+  const traceable = async (): Promise<unknown> => {
+    value = await run();
+    return reveal?.(value);
+  };
+  return openTraces
+    .run({ kind, context: built } as OpenTrace, () => channel.tracePromise(traceable, built))
+    .then(() => value);
 }
 
 function open<K extends keyof TraceContexts>(kind: K): TraceContexts[K] | undefined {

@@ -1,5 +1,13 @@
 import type { Payment } from '../client/index.js';
+import { errorForLog } from '../logger.js';
 import type { Logger } from '../logger.js';
+import {
+  noteSettleAttempt,
+  publishLeaseExpiry,
+  publishSettlement,
+  settleChannel,
+  traced,
+} from '../observability/index.js';
 import type { PaymentRecord, PaymentStore, SettlementLease } from '../store/index.js';
 import type { FinalClassification } from './classify.js';
 import { paymentKeys } from './keys.js';
@@ -73,7 +81,12 @@ export function createSettler(options: SettlerOptions): Settler {
   const settledLately = createSettledMemo(now);
 
   /** Renews the lease a few times per term while `onSettled` runs; reports a lost lease. */
-  function keepRenewing(key: string, lease: SettlementLease, paymentId: string): () => boolean {
+  function keepRenewing(
+    key: string,
+    lease: SettlementLease,
+    paymentId: string,
+    source: ResultSource,
+  ): () => boolean {
     let lost = false;
     const timer = setInterval(
       () => {
@@ -81,6 +94,7 @@ export function createSettler(options: SettlerOptions): Settler {
           .then((held) => {
             if (held || lost) return;
             lost = true;
+            publishLeaseExpiry({ detectedAt: 'renewal', feed: source, attempt: lease.attempt });
             logger.error(
               { payment: fingerprint(paymentId), attempt: lease.attempt },
               'govuk-pay-express: lost the settlement lease while onSettled was running; another attempt may settle this payment again',
@@ -118,7 +132,11 @@ export function createSettler(options: SettlerOptions): Settler {
       await options.onStale?.(record, info);
     } catch (hookErr) {
       logger.error(
-        { payment: fingerprint(payment.payment_id), error: errorName(hookErr) },
+        {
+          payment: fingerprint(payment.payment_id),
+          error: errorName(hookErr),
+          err: errorForLog(hookErr),
+        },
         'govuk-pay-express: onStale threw',
       );
     }
@@ -138,6 +156,7 @@ export function createSettler(options: SettlerOptions): Settler {
     }
     if (begun.status === 'leased') return 'in_progress';
     const { lease } = begun;
+    noteSettleAttempt(lease.attempt);
 
     const { final: _final, ...outcome } = classification;
     const result = {
@@ -147,11 +166,20 @@ export function createSettler(options: SettlerOptions): Settler {
       source,
       attempt: lease.attempt,
     } as SettledResult;
-    const stopRenewing = keepRenewing(key, lease, payment.payment_id);
+    const stopRenewing = keepRenewing(key, lease, payment.payment_id, source);
     try {
       if (options.onSettled) await options.onSettled(result);
     } catch (err) {
       stopRenewing();
+      logger.error(
+        {
+          payment: fingerprint(payment.payment_id),
+          source,
+          attempt: lease.attempt,
+          err: errorForLog(err),
+        },
+        'govuk-pay-express: onSettled threw; the payment stays unsettled and is settled again by the next feed that sees it',
+      );
       try {
         await store.releaseSettlement(key, lease.token);
       } catch {
@@ -170,6 +198,7 @@ export function createSettler(options: SettlerOptions): Settler {
     if (!committed) {
       // Our lease ran out and another feed took it: it will call onSettled again, with the
       // next attempt, and commit. Nothing is lost; the service is told by that attempt number.
+      publishLeaseExpiry({ detectedAt: 'commit', feed: source, attempt: lease.attempt });
       logger.error(
         { ...log, attempt: lease.attempt },
         'govuk-pay-express: onSettled finished after its lease was taken over; the payment is settled by the next attempt',
@@ -182,6 +211,12 @@ export function createSettler(options: SettlerOptions): Settler {
     } catch {
       // Settled all the same: reconciliation finds it committed and forgets it then.
     }
+    publishSettlement({
+      feed: source,
+      outcome: result.outcome,
+      ...(result.reason === undefined ? {} : { reason: result.reason }),
+      attempt: lease.attempt,
+    });
     logger.info(
       { ...log, ...(lease.attempt > 1 ? { attempt: lease.attempt } : {}) },
       'govuk-pay-express: payment settled',
@@ -192,7 +227,18 @@ export function createSettler(options: SettlerOptions): Settler {
   return {
     journey,
     keys,
-    settle,
+    settle: (payment, classification, source) =>
+      traced(
+        settleChannel,
+        'settle',
+        () => ({
+          feed: source,
+          outcome: classification.outcome,
+          ...(classification.reason === undefined ? {} : { reason: classification.reason }),
+        }),
+        () => settle(payment, classification, source),
+        (outcome) => outcome,
+      ),
     abandonLeases: () => {
       for (const timer of renewals) clearInterval(timer);
       renewals.clear();
