@@ -1,3 +1,4 @@
+import { isBrandedInstance } from '../brand.js';
 import type { PayErrorBody } from './types.js';
 
 /** Why a request got no usable HTTP response. */
@@ -30,33 +31,6 @@ interface PayErrorInit extends PayErrorContext {
  */
 const PAY_ERROR_BRAND: unique symbol = Symbol.for('govuk-pay-express.PayError');
 
-type Branded = { [PAY_ERROR_BRAND]?: unknown };
-
-/**
- * True when `value` was made by a class carrying `brand`, from any copy of this package: some
- * prototype in its chain has a constructor whose own brand is `brand`.
- */
-function hasBrand(value: unknown, brand: unknown): boolean {
-  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
-  for (
-    let proto: unknown = Object.getPrototypeOf(value);
-    proto !== null && proto !== undefined;
-    proto = Object.getPrototypeOf(proto)
-  ) {
-    const ctor: unknown = Object.hasOwn(proto, 'constructor')
-      ? (proto as { constructor: unknown }).constructor
-      : undefined;
-    if (
-      typeof ctor === 'function' &&
-      Object.hasOwn(ctor, PAY_ERROR_BRAND) &&
-      (ctor as Branded)[PAY_ERROR_BRAND] === brand
-    ) {
-      return true;
-    }
-  }
-  return false;
-}
-
 /**
  * The base of every GOV.UK Pay API failure. It carries what GOV.UK Pay said (`status`, `code`,
  * `field`, `description`) and nothing of the request: no axios config, no headers, so the API key
@@ -71,10 +45,7 @@ export class PayError extends Error {
    * without a brand of its own falls back to the ordinary prototype check.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    if (!Object.hasOwn(this, PAY_ERROR_BRAND)) {
-      return Function.prototype[Symbol.hasInstance].call(this, value);
-    }
-    return hasBrand(value, (this as Branded)[PAY_ERROR_BRAND]);
+    return isBrandedInstance(this, PAY_ERROR_BRAND, value);
   }
 
   override readonly name: string = 'PayError';

@@ -5,6 +5,7 @@ import {
   optionsObject,
   rejectUnknownKeys,
 } from '../options/index.js';
+import { isBrandedInstance } from '../brand.js';
 import { PendingIndex } from './pending-index.js';
 import type { PendingEntry } from './pending-index.js';
 import { randomBytes } from 'node:crypto';
@@ -58,12 +59,21 @@ const OPTION_NAMES = [
   'sweepIntervalMs',
 ] as const satisfies readonly (keyof MemoryStoreOptions)[];
 
+const MEMORY_STORE_BRAND: unique symbol = Symbol.for('govuk-pay-express.MemoryStore');
+
 /**
  * The default {@link PaymentStore}: plain Maps in this process. Right for a single instance;
  * with several instances behind a load balancer, use a shared store so that `claim` is atomic
  * across them. Every method answers synchronously, which is what makes `claim` atomic here.
  */
 export class MemoryStore implements PaymentStore {
+  static readonly [MEMORY_STORE_BRAND]: string = 'MemoryStore';
+
+  /** By brand, so `instanceof` holds across the ESM and CommonJS copies of the package. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return isBrandedInstance(this, MEMORY_STORE_BRAND, value);
+  }
+
   readonly #now: () => number;
   readonly #pending = new Map<string, PendingEntry>();
   readonly #pendingOrder = new PendingIndex();

@@ -229,6 +229,44 @@ describeBuilt('the packed package, installed in an empty project', () => {
     });
   });
 
+  it('keeps instanceof PayConfigError, PayStoreError and MemoryStore true across the ESM and CommonJS builds', () => {
+    const out = nodeIn([
+      '--input-type=module',
+      '-e',
+      `import { createRequire } from 'node:module';
+       const require = createRequire(process.cwd() + '/consumer.cjs');
+       const esm = await import('govuk-pay-express');
+       const cjs = require('govuk-pay-express');
+       const thrown = (make) => { try { make(); } catch (err) { return err; } };
+       // A mistake made through one copy, caught by a service that imported the other.
+       const configFromCjs = thrown(() => new cjs.MemoryStore({ sweepIntervalMS: 1000 }));
+       const configFromEsm = thrown(() => new esm.MemoryStore({ sweepIntervalMS: 1000 }));
+       const storeFromCjs = new cjs.PayStoreError('ERR_PAY_STORE_UNAVAILABLE', 'x');
+       const memoryFromEsm = new esm.MemoryStore();
+       memoryFromEsm.close();
+       console.log(JSON.stringify({
+         config: [configFromCjs instanceof esm.PayConfigError, configFromEsm instanceof cjs.PayConfigError],
+         store: [storeFromCjs instanceof esm.PayStoreError, storeFromCjs instanceof cjs.PayStoreError],
+         memory: [memoryFromEsm instanceof cjs.MemoryStore, memoryFromEsm instanceof esm.MemoryStore],
+         notAnother: [
+           storeFromCjs instanceof esm.PayConfigError,
+           configFromCjs instanceof esm.PayStoreError,
+           storeFromCjs instanceof esm.PayError,
+           new Error('x') instanceof esm.PayConfigError,
+           {} instanceof cjs.MemoryStore,
+         ],
+         copies: esm.MemoryStore !== cjs.MemoryStore,
+       }));`,
+    ]);
+    expect(JSON.parse(out)).toEqual({
+      config: [true, true],
+      store: [true, true],
+      memory: [true, true],
+      notAnother: [false, false, false, false, false],
+      copies: true,
+    });
+  });
+
   it('loads govuk-pay-express/client without loading Express', () => {
     const loaded = nodeIn([
       '-e',
