@@ -1,4 +1,6 @@
 import { rateLimitPauseMs } from '../govuk-pay/index.js';
+import { errorForLog } from '../logger.js';
+import { publishReconcileSummary, reconcileChannel, traced } from '../observability/index.js';
 import { classifyPayment } from '../settlement/index.js';
 import type { PaymentRecord } from '../store/index.js';
 import { resolveReconcileOptions } from './options.js';
@@ -51,7 +53,13 @@ export async function reconcileResolved(
   deps: ReconcileDeps,
   options: ResolvedReconcileOptions,
 ): Promise<ReconcileSummary> {
-  return new ReconcileRun(deps, options).execute();
+  return traced(
+    reconcileChannel,
+    'reconcile',
+    () => ({}),
+    () => new ReconcileRun(deps, options).execute(),
+    (summary) => summary,
+  );
 }
 
 class ReconcileRun {
@@ -113,6 +121,7 @@ class ReconcileRun {
       );
       throw listError;
     }
+    publishReconcileSummary(this.summary, deps.now() - startedAt);
     deps.logger.info(
       { ...this.summary, durationMs: deps.now() - startedAt },
       'govuk-pay-express: reconciliation run finished',
@@ -255,7 +264,11 @@ class ReconcileRun {
       await deps.onStale(record, staleInfo);
     } catch (err) {
       deps.logger.error(
-        { payment: this.fingerprint(record.paymentId), error: errorName(err) },
+        {
+          payment: this.fingerprint(record.paymentId),
+          error: errorName(err),
+          err: errorForLog(err),
+        },
         'govuk-pay-express: onStale threw',
       );
     }

@@ -1,6 +1,12 @@
 import type { Request, Response } from 'express';
 import type { PayClient } from '../client/index.js';
+import { errorForLog } from '../logger.js';
 import type { Logger } from '../logger.js';
+import {
+  noteWebhookDone,
+  noteWebhookVerification,
+  observeWebhookRequest,
+} from '../observability/index.js';
 import { classifyPayment, readPayment } from '../settlement/index.js';
 import type { Settler } from '../settlement/index.js';
 import type { PaymentRecord, PaymentStore } from '../store/index.js';
@@ -69,7 +75,11 @@ class StoreUnavailableError extends Error {
 
 class WebhookHandlerError extends Error {
   override readonly name = 'WebhookHandlerError';
-  constructor(readonly handlerError: string) {
+  constructor(
+    readonly handlerError: string,
+    /** What onWebhook threw, for the log's `err`. */
+    readonly thrown: unknown,
+  ) {
     super('govuk-pay-express: onWebhook threw');
   }
 }
@@ -152,7 +162,7 @@ export function createWebhookReceiver(deps: WebhookReceiverDeps): WebhookReceive
     try {
       await onWebhook(message as WebhookEvent);
     } catch (err) {
-      throw new WebhookHandlerError(errorName(err));
+      throw new WebhookHandlerError(errorName(err), err);
     }
     return 'delivered';
   }
@@ -244,13 +254,13 @@ export function createWebhookReceiver(deps: WebhookReceiverDeps): WebhookReceive
     }
 
     const header = req.headers['pay-signature'];
-    if (
-      !verifyWebhookSignature(
-        read.body,
-        typeof header === 'string' ? header : undefined,
-        config.secrets,
-      )
-    ) {
+    const verified = verifyWebhookSignature(
+      read.body,
+      typeof header === 'string' ? header : undefined,
+      config.secrets,
+    );
+    noteWebhookVerification(verified ? 'verified' : header === undefined ? 'missing' : 'mismatch');
+    if (!verified) {
       // Never the body: a forged message is someone else's words.
       logger.warn(
         { signature: header === undefined ? 'missing' : 'mismatch' },
@@ -299,6 +309,7 @@ export function createWebhookReceiver(deps: WebhookReceiverDeps): WebhookReceive
       return;
     }
     if (!won) {
+      noteWebhookDone('duplicate');
       logger.debug(log, 'govuk-pay-express: a webhook message seen before; acknowledged');
       answer(res, 200);
       return;
@@ -319,7 +330,7 @@ export function createWebhookReceiver(deps: WebhookReceiverDeps): WebhookReceive
       }
       if (err instanceof WebhookHandlerError) {
         logger.error(
-          { ...log, error: err.handlerError },
+          { ...log, error: err.handlerError, err: errorForLog(err.thrown) },
           'govuk-pay-express: onWebhook threw; answered 500 so GOV.UK Pay sends the message again',
         );
       } else {
@@ -335,13 +346,14 @@ export function createWebhookReceiver(deps: WebhookReceiverDeps): WebhookReceive
       answer(res, 500);
       return;
     }
+    noteWebhookDone(done);
     logger.info({ ...log, done }, 'govuk-pay-express: webhook received');
     answer(res, 200);
   }
 
   return {
     handle(req, res) {
-      receive(req, res).catch((err: unknown) => {
+      observeWebhookRequest(req, () => receive(req, res)).catch((err: unknown) => {
         // A bug: still an answer, never a crash, and GOV.UK Pay tries again.
         logger.error(
           { error: errorName(err) },
