@@ -1,4 +1,5 @@
 import { PayConfigError } from '../config-error.js';
+import { rejectUnknownKeys } from '../options/index.js';
 
 /** The API operations a fault can target. */
 export type SimulatorRoute =
@@ -89,13 +90,19 @@ function invalid(message: string): never {
   throw new PayConfigError('ERR_PAY_INVALID_OPTION', `simulator fault rule: ${message}`);
 }
 
+const FAULT_RULE_KEYS = [
+  'route',
+  'times',
+  'probability',
+  'fault',
+] as const satisfies readonly (keyof FaultRule)[];
+
 /** Checks a rule from JS or from the admin route, and copies it so later edits do not leak in. */
 export function validateFaultRule(input: unknown): FaultRule {
   if (typeof input !== 'object' || input === null) invalid('must be an object');
   const rule = input as Record<string, unknown>;
-  for (const key of Object.keys(rule)) {
-    if (!['route', 'times', 'probability', 'fault'].includes(key)) invalid(`unknown key "${key}"`);
-  }
+  // Named after the call that takes a rule; the admin route's JSON body is the same rule.
+  rejectUnknownKeys(rule, FAULT_RULE_KEYS, 'faults.inject');
   const route = rule.route;
   if (route !== '*' && !SIMULATOR_ROUTES.includes(route as SimulatorRoute)) {
     invalid(`route must be '*' or one of ${SIMULATOR_ROUTES.join(', ')}`);

@@ -1,4 +1,5 @@
 import { PayConfigError } from '../../config-error.js';
+import { rejectUnknownKeys } from '../../options/index.js';
 import type { WebhookEventType } from '../../webhooks/index.js';
 import { WEBHOOK_EVENT_TYPES } from '../../webhooks/index.js';
 
@@ -37,6 +38,16 @@ function invalid(message: string): never {
   throw new PayConfigError('ERR_PAY_INVALID_OPTION', `simulator webhook fault rule: ${message}`);
 }
 
+const WEBHOOK_FAULT_RULE_KEYS = [
+  'events',
+  'times',
+  'probability',
+  'fault',
+] as const satisfies readonly (keyof WebhookFaultRule)[];
+
+/** Rules are named after the call that takes them; the admin route's JSON body is the same rule. */
+const WHERE = 'webhooks.faults.inject';
+
 const isWhole = (n: unknown, min: number): n is number =>
   Number.isInteger(n) && (n as number) >= min;
 
@@ -45,9 +56,7 @@ export function validateWebhookFaultRule(input: unknown): WebhookFaultRule {
     invalid('must be an object { events?, times?, probability?, fault }');
   }
   const rule = input as Record<string, unknown>;
-  for (const key of Object.keys(rule)) {
-    if (!['events', 'times', 'probability', 'fault'].includes(key)) invalid(`unknown key "${key}"`);
-  }
+  rejectUnknownKeys(rule, WEBHOOK_FAULT_RULE_KEYS, WHERE);
   if (
     rule.events !== undefined &&
     !(
@@ -75,11 +84,9 @@ export function validateWebhookFaultRule(input: unknown): WebhookFaultRule {
 function validateWebhookFault(input: unknown): WebhookFault {
   if (typeof input !== 'object' || input === null) invalid('fault must be an object with a kind');
   const fault = input as Record<string, unknown>;
+  // Each kind has its own keys: a key of another kind would be silently ignored.
   const allow = (...keys: string[]): void => {
-    for (const key of Object.keys(fault)) {
-      if (key !== 'kind' && !keys.includes(key))
-        invalid(`${String(fault.kind)} has no key "${key}"`);
-    }
+    rejectUnknownKeys(fault, ['kind', ...keys], `${WHERE}.fault`);
   };
   switch (fault.kind) {
     case 'duplicate':

@@ -1,4 +1,5 @@
 import { PayConfigError } from '../../config-error.js';
+import { rejectUnknownKeys } from '../../options/index.js';
 import type { WebhookEventType } from '../../webhooks/index.js';
 import { WEBHOOK_EVENT_TYPES } from '../../webhooks/index.js';
 
@@ -31,7 +32,12 @@ export interface ResolvedWebhookEndpoint {
   readonly timeoutMs: number;
 }
 
-const ENDPOINT_KEYS = ['url', 'secret', 'events', 'timeoutMs'];
+const ENDPOINT_KEYS = [
+  'url',
+  'secret',
+  'events',
+  'timeoutMs',
+] as const satisfies readonly (keyof SimulatorWebhookEndpoint)[];
 
 function invalid(message: string): never {
   throw new PayConfigError('ERR_PAY_INVALID_OPTION', `simulator ${message}`);
@@ -51,14 +57,7 @@ function resolveEndpoint(input: unknown, at: string): ResolvedWebhookEndpoint {
     invalid(`${at} must be an object { url, secret, events? }`);
   }
   const o = input as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (!ENDPOINT_KEYS.includes(key)) {
-      throw new PayConfigError(
-        'ERR_PAY_UNKNOWN_OPTION',
-        `simulator ${at} has an unknown key "${key}"; known keys are ${ENDPOINT_KEYS.join(', ')}`,
-      );
-    }
-  }
+  rejectUnknownKeys(o, ENDPOINT_KEYS, `createSimulator.${at}`);
   let url: URL | undefined;
   try {
     url = typeof o.url === 'string' ? new URL(o.url) : undefined;
