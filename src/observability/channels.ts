@@ -139,13 +139,13 @@ export interface WebhookVerificationEvent {
   result: 'verified' | 'missing' | 'mismatch';
 }
 
-export const requestChannel = tracingChannel<string, PayRequestTrace>(CHANNELS.request);
-export const startChannel = tracingChannel<string, JourneyTrace>(CHANNELS.start);
-export const returnChannel = tracingChannel<string, JourneyTrace>(CHANNELS.return);
-export const cancelChannel = tracingChannel<string, JourneyTrace>(CHANNELS.cancel);
-export const settleChannel = tracingChannel<string, SettleTrace>(CHANNELS.settle);
-export const reconcileChannel = tracingChannel<string, ReconcileTrace>(CHANNELS.reconcile);
-export const webhookChannel = tracingChannel<string, WebhookTrace>(CHANNELS.webhook);
+export const requestChannel = tracingChannel<unknown, PayRequestTrace>(CHANNELS.request);
+export const startChannel = tracingChannel<unknown, JourneyTrace>(CHANNELS.start);
+export const returnChannel = tracingChannel<unknown, JourneyTrace>(CHANNELS.return);
+export const cancelChannel = tracingChannel<unknown, JourneyTrace>(CHANNELS.cancel);
+export const settleChannel = tracingChannel<unknown, SettleTrace>(CHANNELS.settle);
+export const reconcileChannel = tracingChannel<unknown, ReconcileTrace>(CHANNELS.reconcile);
+export const webhookChannel = tracingChannel<unknown, WebhookTrace>(CHANNELS.webhook);
 
 export const outcomeChannel = channel(CHANNELS.outcome);
 export const startFailedChannel = channel(CHANNELS.startFailed);

@@ -47,7 +47,7 @@ const openTraces = new AsyncLocalStorage<OpenTrace>();
  * to may hold a payment, which must never reach a subscriber.
  */
 export function traced<C extends object, T>(
-  channel: TracingChannel<string, C>,
+  channel: TracingChannel<unknown, C>,
   kind: OpenTrace['kind'],
   context: () => C,
   run: () => Promise<T>,

@@ -15,7 +15,7 @@ function template(routePath: string): string {
   return routePath.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}');
 }
 
-function journeyChannel(routePath: string): TracingChannel<string, JourneyTrace> | undefined {
+function journeyChannel(routePath: string): TracingChannel<unknown, JourneyTrace> | undefined {
   if (routePath === '/start') return startChannel;
   if (routePath === '/cancel') return cancelChannel;
   if (routePath.startsWith('/return')) return returnChannel;
