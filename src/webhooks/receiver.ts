@@ -41,6 +41,18 @@ export interface WebhookReceiver {
    * off the request; those still waiting keep their due marks, for reconciliation.
    */
   close(): Promise<void>;
+  /** What this receiver has seen since it was made, for `journey.health()`. */
+  stats(): WebhookDeliveryStats;
+}
+
+/** Counts of webhook requests, by whether their signature held. Times are epoch milliseconds. */
+export interface WebhookDeliveryStats {
+  /** Requests whose Pay-Signature matched a secret, duplicates included. */
+  verified: number;
+  lastVerifiedAt: number | null;
+  /** Requests refused for a missing or wrong Pay-Signature. */
+  verificationFailures: number;
+  lastVerificationFailureAt: number | null;
 }
 
 /**
@@ -61,6 +73,8 @@ export interface WebhookReceiverDeps {
   ctx: WebhookJourneyParts;
   config: ResolvedWebhooksConfig;
   onWebhook: WebhookHandler | undefined;
+  /** The journey's clock, for the times in `stats()`. @default Date.now */
+  now?: () => number;
 }
 
 type Message = WebhookMessage | UnknownWebhookMessage;
@@ -93,6 +107,13 @@ export function createWebhookReceiver(deps: WebhookReceiverDeps): WebhookReceive
   const { ctx, config, onWebhook } = deps;
   const { store, settler, logger, fingerprint } = ctx;
   let closed = false;
+  const now = deps.now ?? Date.now;
+  const deliveries: WebhookDeliveryStats = {
+    verified: 0,
+    lastVerifiedAt: null,
+    verificationFailures: 0,
+    lastVerificationFailureAt: null,
+  };
 
   async function storeStep<T>(step: string, run: () => T | Promise<T>): Promise<T> {
     try {
@@ -260,6 +281,13 @@ export function createWebhookReceiver(deps: WebhookReceiverDeps): WebhookReceive
       config.secrets,
     );
     noteWebhookVerification(verified ? 'verified' : header === undefined ? 'missing' : 'mismatch');
+    if (verified) {
+      deliveries.verified += 1;
+      deliveries.lastVerifiedAt = now();
+    } else {
+      deliveries.verificationFailures += 1;
+      deliveries.lastVerificationFailureAt = now();
+    }
     if (!verified) {
       // Never the body: a forged message is someone else's words.
       logger.warn(
@@ -368,6 +396,7 @@ export function createWebhookReceiver(deps: WebhookReceiverDeps): WebhookReceive
       // Payments still waiting keep their due marks: reconciliation takes them.
       await settleQueue.close();
     },
+    stats: () => ({ ...deliveries }),
   };
 }
 
