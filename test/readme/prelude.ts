@@ -45,6 +45,10 @@ declare const stripeKey: string;
 declare const liveKey: string;
 declare function queueRefundEmail(paymentId: string): Promise<void>;
 declare function issuePermit(paymentId: string, ...details: unknown[]): Promise<void>;
+declare function applicationFor(
+  req: import('express').Request,
+): Promise<{ fee: number; reference: string }>;
+declare const journeyOptions: import('govuk-pay-express').PayJourneyOptions;
 
 // A store of your own, and a test runner's it().
 declare class MyStore implements import('govuk-pay-express').PaymentStore {
