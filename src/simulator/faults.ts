@@ -1,5 +1,6 @@
 import { PayConfigError } from '../config-error.js';
 import { rejectUnknownKeys } from '../options/index.js';
+import { FaultRuleRegistry, readRuleCounts } from './fault-rules.js';
 
 /** The API operations a fault can target. */
 export type SimulatorRoute =
@@ -78,11 +79,6 @@ export interface FaultControls {
   clear(): void;
 }
 
-interface ActiveRule {
-  readonly rule: FaultRule;
-  remaining: number;
-}
-
 const isNonNegative = (n: unknown): n is number =>
   typeof n === 'number' && Number.isFinite(n) && n >= 0;
 
@@ -90,12 +86,7 @@ function invalid(message: string): never {
   throw new PayConfigError('ERR_PAY_INVALID_OPTION', `simulator fault rule: ${message}`);
 }
 
-const FAULT_RULE_KEYS = [
-  'route',
-  'times',
-  'probability',
-  'fault',
-] as const satisfies readonly (keyof FaultRule)[];
+const FAULT_RULE_KEYS: readonly (keyof FaultRule)[] = ['route', 'times', 'probability', 'fault'];
 
 /** Checks a rule from JS or from the admin route, and copies it so later edits do not leak in. */
 export function validateFaultRule(input: unknown): FaultRule {
@@ -107,22 +98,8 @@ export function validateFaultRule(input: unknown): FaultRule {
   if (route !== '*' && !SIMULATOR_ROUTES.includes(route as SimulatorRoute)) {
     invalid(`route must be '*' or one of ${SIMULATOR_ROUTES.join(', ')}`);
   }
-  if (rule.times !== undefined && !(Number.isInteger(rule.times) && (rule.times as number) >= 1)) {
-    invalid('times must be a whole number >= 1');
-  }
-  if (
-    rule.probability !== undefined &&
-    !(isNonNegative(rule.probability) && rule.probability <= 1)
-  ) {
-    invalid('probability must be a number from 0 to 1');
-  }
-  const fault = validateFault(rule.fault);
-  return {
-    route: route as FaultRule['route'],
-    ...(rule.times === undefined ? {} : { times: rule.times as number }),
-    ...(rule.probability === undefined ? {} : { probability: rule.probability as number }),
-    fault,
-  };
+  const counts = readRuleCounts(rule, invalid);
+  return { route: route as FaultRule['route'], ...counts, fault: validateFault(rule.fault) };
 }
 
 function validateFault(input: unknown): Fault {
@@ -178,58 +155,11 @@ function validateFault(input: unknown): Fault {
 }
 
 /** The injected rules, consulted once per API request. */
-export class FaultRegistry implements FaultControls {
-  private rules: ActiveRule[] = [];
-  private nextId = 1;
-  private readonly ids = new Map<number, ActiveRule>();
-
-  constructor(private readonly random: () => number) {}
-
-  inject(rule: FaultRule): () => void {
-    return this.add(rule).remove;
-  }
-
-  /** As `inject`, with an id for the admin route. */
-  add(rule: FaultRule): { id: number; remove: () => void } {
-    const active: ActiveRule = {
-      rule: validateFaultRule(rule),
-      remaining: rule.times ?? Infinity,
-    };
-    this.rules.push(active);
-    const id = this.nextId++;
-    this.ids.set(id, active);
-    const remove = (): void => {
-      this.rules = this.rules.filter((r) => r !== active);
-      this.ids.delete(id);
-    };
-    return { id, remove };
-  }
-
-  removeById(id: number): boolean {
-    const active = this.ids.get(id);
-    if (active === undefined) return false;
-    this.rules = this.rules.filter((r) => r !== active);
-    this.ids.delete(id);
-    return true;
-  }
-
-  clear(): void {
-    this.rules = [];
-    this.ids.clear();
-  }
-
-  /** The fault for this request, if any; counts down `times`. */
-  take(route: SimulatorRoute): Fault | undefined {
-    if (this.rules.length === 0) return undefined;
-    for (const active of this.rules) {
-      const { rule } = active;
-      if (rule.route !== '*' && rule.route !== route) continue;
-      if (active.remaining <= 0) continue;
-      if (rule.probability !== undefined && !(this.random() < rule.probability)) continue;
-      active.remaining--;
-      if (active.remaining <= 0) this.rules = this.rules.filter((r) => r !== active);
-      return rule.fault;
-    }
-    return undefined;
+export class FaultRegistry
+  extends FaultRuleRegistry<FaultRule, SimulatorRoute>
+  implements FaultControls
+{
+  constructor(random: () => number) {
+    super(validateFaultRule, (rule, route) => rule.route === '*' || rule.route === route, random);
   }
 }

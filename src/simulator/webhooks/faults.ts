@@ -1,5 +1,6 @@
 import { PayConfigError } from '../../config-error.js';
 import { rejectUnknownKeys } from '../../options/index.js';
+import { FaultRuleRegistry, readRuleCounts } from '../fault-rules.js';
 import type { WebhookEventType } from '../../webhooks/index.js';
 import { WEBHOOK_EVENT_TYPES } from '../../webhooks/index.js';
 
@@ -38,12 +39,7 @@ function invalid(message: string): never {
   throw new PayConfigError('ERR_PAY_INVALID_OPTION', `simulator webhook fault rule: ${message}`);
 }
 
-const WEBHOOK_FAULT_RULE_KEYS = [
-  'events',
-  'times',
-  'probability',
-  'fault',
-] as const satisfies readonly (keyof WebhookFaultRule)[];
+const RULE_KEYS: readonly (keyof WebhookFaultRule)[] = ['events', 'times', 'probability', 'fault'];
 
 /** Rules are named after the call that takes them; the admin route's JSON body is the same rule. */
 const WHERE = 'webhooks.faults.inject';
@@ -56,7 +52,7 @@ export function validateWebhookFaultRule(input: unknown): WebhookFaultRule {
     invalid('must be an object { events?, times?, probability?, fault }');
   }
   const rule = input as Record<string, unknown>;
-  rejectUnknownKeys(rule, WEBHOOK_FAULT_RULE_KEYS, WHERE);
+  rejectUnknownKeys(rule, RULE_KEYS, WHERE);
   if (
     rule.events !== undefined &&
     !(
@@ -67,16 +63,10 @@ export function validateWebhookFaultRule(input: unknown): WebhookFaultRule {
   ) {
     invalid(`events must be a non-empty array of ${WEBHOOK_EVENT_TYPES.join(', ')}`);
   }
-  if (rule.times !== undefined && !isWhole(rule.times, 1))
-    invalid('times must be a whole number >= 1');
-  const p = rule.probability;
-  if (p !== undefined && !(typeof p === 'number' && p >= 0 && p <= 1)) {
-    invalid('probability must be a number from 0 to 1');
-  }
+  const counts = readRuleCounts(rule, invalid);
   return {
     ...(rule.events === undefined ? {} : { events: [...(rule.events as WebhookEventType[])] }),
-    ...(rule.times === undefined ? {} : { times: rule.times as number }),
-    ...(p === undefined ? {} : { probability: p as number }),
+    ...counts,
     fault: validateWebhookFault(rule.fault),
   };
 }
@@ -116,57 +106,16 @@ function validateWebhookFault(input: unknown): WebhookFault {
   }
 }
 
-interface ActiveRule {
-  readonly rule: WebhookFaultRule;
-  remaining: number;
-}
-
 /** The injected webhook fault rules, consulted once per new message. */
-export class WebhookFaultRegistry implements WebhookFaultControls {
-  private rules: ActiveRule[] = [];
-  private nextId = 1;
-  private readonly ids = new Map<number, ActiveRule>();
-
-  constructor(private readonly random: () => number) {}
-
-  inject(rule: WebhookFaultRule): () => void {
-    return this.add(rule).remove;
-  }
-
-  /** As `inject`, with an id for the admin route. */
-  add(rule: unknown): { id: number; remove: () => void } {
-    const valid = validateWebhookFaultRule(rule);
-    const active: ActiveRule = { rule: valid, remaining: valid.times ?? Infinity };
-    this.rules.push(active);
-    const id = this.nextId++;
-    this.ids.set(id, active);
-    return { id, remove: () => this.removeById(id) };
-  }
-
-  removeById(id: number): boolean {
-    const active = this.ids.get(id);
-    if (active === undefined) return false;
-    this.rules = this.rules.filter((r) => r !== active);
-    this.ids.delete(id);
-    return true;
-  }
-
-  clear(): void {
-    this.rules = [];
-    this.ids.clear();
-  }
-
-  /** The fault for a new message of this event type, if any; counts down `times`. */
-  take(eventType: WebhookEventType): WebhookFault | undefined {
-    for (const active of this.rules) {
-      const { rule } = active;
-      if (rule.events !== undefined && !rule.events.includes(eventType)) continue;
-      if (active.remaining <= 0) continue;
-      if (rule.probability !== undefined && !(this.random() < rule.probability)) continue;
-      active.remaining--;
-      if (active.remaining <= 0) this.rules = this.rules.filter((r) => r !== active);
-      return rule.fault;
-    }
-    return undefined;
+export class WebhookFaultRegistry
+  extends FaultRuleRegistry<WebhookFaultRule, WebhookEventType>
+  implements WebhookFaultControls
+{
+  constructor(random: () => number) {
+    super(
+      validateWebhookFaultRule,
+      (rule, eventType) => rule.events === undefined || rule.events.includes(eventType),
+      random,
+    );
   }
 }
