@@ -10,6 +10,8 @@ import type { PaymentStore } from '../store/index.js';
 import type { Logger } from '../logger.js';
 import { createWebhookReceiver } from '../webhooks/index.js';
 import { createJourneyClients } from './clients.js';
+import { createJourneyHealth } from './health.js';
+import type { HealthCheckOptions, JourneyHealth } from './health.js';
 import type { JourneyContext } from './context.js';
 import type { PayJourneyOptions, PaymentDetails } from './options.js';
 import { createJourneyReconciler } from './reconcile-wiring.js';
@@ -80,6 +82,13 @@ export interface PayJourneyMethods {
   /** The API client for this request's key. */
   clientFor(req: Request): PayClient;
   /**
+   * For the service's health endpoint: whether the store answers a cheap read in time
+   * (`ok`), the last reconciliation run (its time and summary) and, with `webhooks`, the
+   * deliveries and signature failures seen. Plain data for `res.json()`, never a payment id or
+   * an error's message. Never rejects; a bad option throws `PayConfigError` at once.
+   */
+  health(options?: HealthCheckOptions): Promise<JourneyHealth>;
+  /**
    * For shutdown, once the server has stopped taking requests: waits for payments being settled
    * after their webhooks (new webhooks get 503, so GOV.UK Pay sends them again), stops the reconcile timer
    * (waiting for a run in flight), stops renewing settlement leases still held (another
@@ -135,6 +144,7 @@ export function payJourney(options: PayJourneyOptions, ...rest: unknown[]): PayJ
       ctx,
       config: config.webhooks,
       onWebhook: config.onWebhook,
+      now: config.now,
     });
   }
   const routes = createJourneyRouter(ctx);
@@ -144,6 +154,13 @@ export function payJourney(options: PayJourneyOptions, ...rest: unknown[]): PayJ
     start: routes.start,
     cancel: routes.cancel,
     reconcile: reconciler.run,
+    health: createJourneyHealth({
+      store,
+      reconciler,
+      webhooks: ctx.webhooks,
+      everyMinutes: config.reconcile.everyMinutes,
+      now: config.now,
+    }),
     get client(): PayClient {
       if (clients.staticClient === undefined) {
         throw new PayConfigError(
