@@ -26,6 +26,7 @@ const SUB_PATHS: Readonly<Record<string, readonly string[]>> = {
   'govuk-pay-express/redis': ['RedisStore'],
   'govuk-pay-express/postgres': ['PostgresStore'],
   'govuk-pay-express/client': ['PayClient', 'PayError', 'PayRateLimitError', 'PayConfigError'],
+  'govuk-pay-express/observability': ['subscribeOpenTelemetry', 'payUrlTemplate'],
 };
 
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -179,6 +180,7 @@ describeBuilt('the packed package, installed in an empty project', () => {
     expect(Object.keys(report.analysis.entrypoints).sort()).toEqual([
       '.',
       './client',
+      './observability',
       './package.json',
       './postgres',
       './redis',

@@ -13,6 +13,7 @@ const ENTRIES: Record<string, string> = {
   'govuk-pay-express/postgres': 'dist/cjs/stores/postgres.js',
   'govuk-pay-express/simulator': 'dist/cjs/simulator/index.js',
   'govuk-pay-express/testing': 'dist/cjs/testing/index.js',
+  'govuk-pay-express/observability': 'dist/cjs/observability/public.js',
 };
 
 /** The names in backticks in the export column of each entry point's rows. */
