@@ -104,7 +104,7 @@ export function createJourneyReconciler(ctx: JourneyContext): JourneyReconciler 
           everyMinutes: config.reconcile.everyMinutes,
           logger: ctx.logger,
           // On the `clock` option's time, so moving that clock brings the next run.
-          ...(config.clockNow === undefined ? {} : { now: config.clockNow }),
+          ...(config.reconcile.timerNow === undefined ? {} : { now: config.reconcile.timerNow }),
         });
 
   return {

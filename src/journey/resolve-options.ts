@@ -143,6 +143,11 @@ export interface ResolvedJourneyConfig {
      * run on the journey's timer never keeps the process alive.
      */
     sleep: (ms: number) => Promise<void>;
+    /**
+     * The `clock` option's `now`, which the timer counts its interval on; undefined for real
+     * time (a given `now` alone leaves the timer on real time).
+     */
+    timerNow: (() => number) | undefined;
   };
   /** Undefined when there is no webhook route. */
   webhooks: ResolvedWebhooksConfig | undefined;
@@ -160,11 +165,6 @@ export interface ResolvedJourneyConfig {
   /** The `proxy` option as given (checked, and the environment read, by the client's rules). */
   proxy: string | false | undefined;
   now: () => number;
-  /**
-   * The `clock` option's `now`, which the reconciliation timer counts its interval on; undefined
-   * for real time (a given `now` alone leaves the timer on real time).
-   */
-  clockNow: (() => number) | undefined;
   /** Waits between the client's retries: the given `sleep`, else the client's default. */
   sleep: (ms: number) => Promise<void>;
 }
@@ -205,6 +205,7 @@ export function resolveJourneyOptions(options: unknown): ResolvedJourneyConfig {
   const keyRules: JourneyKeyRules = { apiOrigin: connection.apiOrigin, publicUrl };
   const apiKey = resolveApiKey(record.apiKey, keyRules);
   const publicIsHttp = publicUrl.protocol === 'http:';
+  const clock = resolveClock(record.clock, record.now);
 
   return {
     apiKey,
@@ -231,7 +232,10 @@ export function resolveJourneyOptions(options: unknown): ResolvedJourneyConfig {
       'give an async (result) => { ... } that fulfils the order',
     ),
     logger: connection.logger,
-    reconcile: resolveReconcile(record.reconcile, apiKey, keyRules, record.sleep, connection.sleep),
+    reconcile: {
+      ...resolveReconcile(record.reconcile, apiKey, keyRules, record.sleep, connection.sleep),
+      timerNow: clock.timerNow,
+    },
     ...resolveWebhooks(record.webhooks, record.onWebhook),
     startUrl: resolveStartUrl(record.startUrl, publicUrl.origin),
     mountPath: resolveMountPath(record.mountPath),
@@ -245,7 +249,7 @@ export function resolveJourneyOptions(options: unknown): ResolvedJourneyConfig {
     timeoutMs: connection.timeoutMs,
     maxRetries: connection.maxRetries,
     proxy: connection.proxy,
-    ...resolveClock(record.clock, record.now),
+    now: clock.now,
     sleep: connection.sleep,
   };
 }
@@ -375,7 +379,7 @@ function resolveReconcile(
   keyRules: JourneyKeyRules,
   givenSleep: unknown,
   clientSleep: (ms: number) => Promise<void>,
-): ResolvedJourneyConfig['reconcile'] {
+): Omit<ResolvedJourneyConfig['reconcile'], 'timerNow'> {
   const record = optionsObject(
     value ?? {},
     'reconcile',
@@ -421,7 +425,7 @@ function resolveReconcile(
 function resolveClock(
   clock: unknown,
   now: unknown,
-): Pick<ResolvedJourneyConfig, 'now' | 'clockNow'> {
+): { now: () => number; timerNow: (() => number) | undefined } {
   const given = methodsOption<JourneyClock>(clock, 'clock', {
     required: ['now'],
     describe: 'a clock with now() in epoch milliseconds',
@@ -435,14 +439,14 @@ function resolveClock(
         'a clock returning epoch milliseconds; leave it out to use Date.now',
         Date.now,
       ),
-      clockNow: undefined,
+      timerNow: undefined,
     };
   }
   if (now !== undefined) {
     invalidOption('now', 'cannot be given with clock, which sets the time already; remove now');
   }
   const clockNow = (): number => given.now();
-  return { now: clockNow, clockNow };
+  return { now: clockNow, timerNow: clockNow };
 }
 
 function resolveWebhooks(
