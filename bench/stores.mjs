@@ -22,7 +22,7 @@ const QUICK = process.argv.includes('--quick') || process.env.BENCH_STORES_QUICK
 
 const MILLION = QUICK ? 100_000 : 1_000_000;
 const DELETES = QUICK ? 20_000 : 100_000;
-const RECONCILE_PAYMENTS = QUICK ? 5_000 : 100_000;
+const RECONCILE_PAYMENTS = Number(process.env.BENCH_STORES_PAYMENTS ?? (QUICK ? 5_000 : 100_000));
 const RATE = 1_000;
 const CONCURRENCY = Number(process.env.BENCH_STORES_CONCURRENCY ?? 32);
 const HOUR = 60 * 60_000;

@@ -18,6 +18,7 @@ import {
 } from './postgres-schema.js';
 import type { PostgresTableNames } from './postgres-schema.js';
 import { checkTtl, decodeRecord, encodeRecord } from './record-codec.js';
+import { StatementBatcher } from './statement-batcher.js';
 
 export { PayStoreError } from './errors.js';
 export type { PayStoreErrorCode } from './errors.js';
@@ -99,6 +100,14 @@ export interface PurgeOptions {
 }
 
 const DEFAULT_PURGE_EVERY = 1_000;
+/**
+ * Statements of one batched kind running at once: two, so that a batch waits for at most one
+ * round trip, and a busy pool still has connections for everything else.
+ */
+const BATCH_IN_FLIGHT = 2;
+const MAX_BATCH = 500;
+/** deadlock_detected and serialization_failure: the batch is sent once more. */
+const RETRY_SQLSTATES = new Set(['40P01', '40001']);
 const BACKGROUND_PURGE_BATCH = 500;
 const OPTION_NAMES = [
   'pool',
@@ -116,6 +125,15 @@ const ATTEMPT_RETENTION_MS = 8 * 24 * 60 * 60 * 1000;
 /** Now, epoch milliseconds, by the database's clock: every instance agrees on it. */
 const NOW = `(extract(epoch from clock_timestamp()) * 1000)::bigint`;
 
+/**
+ * A condition that is always true and makes the statement's transaction commit without waiting
+ * for the disk (synchronous_commit off, for this transaction only). Only for writes whose loss
+ * in a database crash costs repeated work and never a second fulfilment: claims, their
+ * release, and the deletion of a settled payment's pending record. Leases and their commits
+ * always wait for the disk. Most of the cost of a small write on a real disk is that wait.
+ */
+const NO_DISK_WAIT = `(SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL`;
+
 /** The statements, built once per store from validated, quoted table names. */
 function statements(t: PostgresTableNames) {
   return {
@@ -124,7 +142,10 @@ function statements(t: PostgresTableNames) {
       ON CONFLICT (payment_id) DO UPDATE SET created_at = EXCLUDED.created_at,
         record = EXCLUDED.record, expires_at = EXCLUDED.expires_at,
         due_at = CASE WHEN p.expires_at > ${NOW} THEN p.due_at END`,
-    deletePending: `DELETE FROM ${t.pending} WHERE payment_id = $1`,
+    deletePending: `DELETE FROM ${t.pending} WHERE payment_id = $1 AND ${NO_DISK_WAIT}`,
+    // The "Many" statements take arrays, for calls coalesced by a StatementBatcher.
+    deletePendingMany: `DELETE FROM ${t.pending}
+      WHERE payment_id = ANY($1::text[]) AND ${NO_DISK_WAIT}`,
     // Keyset pagination on the (created_at, payment_id) index: no OFFSET, so deletes between
     // pages never make a reader skip a row.
     listPending: `SELECT payment_id, created_at, record FROM ${t.pending}
@@ -146,7 +167,8 @@ function statements(t: PostgresTableNames) {
     // so of racing callers exactly one wins. No row at all comes back when another caller
     // inserted the key after this statement's snapshot: it holds the claim.
     claim: `WITH ins AS (
-        INSERT INTO ${t.claims} (key, expires_at) VALUES ($1, ${NOW} + $2)
+        INSERT INTO ${t.claims} (key, expires_at)
+        SELECT $1::text, ${NOW} + $2::bigint WHERE ${NO_DISK_WAIT}
         ON CONFLICT (key) DO NOTHING RETURNING 1 AS won
       ), upd AS (
         UPDATE ${t.claims} SET expires_at = ${NOW} + $2
@@ -154,7 +176,23 @@ function statements(t: PostgresTableNames) {
         RETURNING 1 AS won
       )
       SELECT won FROM ins UNION ALL SELECT won FROM upd`,
-    release: `DELETE FROM ${t.claims} WHERE key = $1`,
+    release: `DELETE FROM ${t.claims} WHERE key = $1 AND ${NO_DISK_WAIT}`,
+    // The same for many keys at once, answering the keys it took. `= ANY` keeps the lookups on
+    // the primary key whatever the planner thinks of the table's size.
+    claimMany: `WITH req AS (
+        SELECT key, ttl FROM unnest($1::text[], $2::bigint[]) AS r (key, ttl)
+      ), ins AS (
+        INSERT INTO ${t.claims} (key, expires_at)
+        SELECT key, ${NOW} + ttl FROM req WHERE ${NO_DISK_WAIT}
+        ON CONFLICT (key) DO NOTHING RETURNING key
+      ), upd AS (
+        UPDATE ${t.claims} AS c SET expires_at = ${NOW} + req.ttl FROM req
+        WHERE c.key = ANY($1::text[]) AND c.key = req.key AND c.expires_at <= ${NOW}
+          AND NOT EXISTS (SELECT 1 FROM ins WHERE ins.key = req.key)
+        RETURNING c.key
+      )
+      SELECT key FROM ins UNION ALL SELECT key FROM upd`,
+    releaseMany: `DELETE FROM ${t.claims} WHERE key = ANY($1::text[]) AND ${NO_DISK_WAIT}`,
     // The same shape for a lease: insert a fresh key; or take one that expired, or that is
     // neither committed nor held by a live lease (the attempt carries on unless the row had
     // expired); or else say who has it, all in one statement and without a lock on the hot
@@ -186,6 +224,12 @@ function statements(t: PostgresTableNames) {
     commit: `UPDATE ${t.settlements}
       SET committed = true, token = NULL, lease_until = NULL, expires_at = ${NOW} + $3
       WHERE key = $1 AND token = $2 AND NOT committed AND expires_at > ${NOW}`,
+    // The same for many leases, answering the key and token of each one it committed.
+    commitMany: `UPDATE ${t.settlements} AS s
+      SET committed = true, token = NULL, lease_until = NULL, expires_at = ${NOW} + v.retention
+      FROM unnest($1::text[], $2::text[], $3::bigint[]) AS v (key, token, retention)
+      WHERE s.key = ANY($1::text[]) AND s.key = v.key AND s.token = v.token AND NOT s.committed AND s.expires_at > ${NOW}
+      RETURNING v.key, v.token`,
     releaseLease: `UPDATE ${t.settlements} SET token = NULL, lease_until = NULL
       WHERE key = $1 AND token = $2 AND NOT committed`,
     purge: (table: string, keyColumn: string): string =>
@@ -215,6 +259,54 @@ export class PostgresStore implements PaymentStore {
   readonly #purgeEvery: number;
   readonly #logger: Logger;
   readonly #statementNames = new Map<string, string>();
+  // Calls that a busy service makes many of at once: each kind is coalesced into one statement
+  // over arrays while others of its kind are running, and sent as its plain statement when alone.
+  readonly #claims = this.#batcher<{ key: string; ttlMs: number }, boolean>(
+    'key',
+    async ({ key, ttlMs }) => (await this.#query(this.#sql.claim, [key, ttlMs])).rows.length === 1,
+    async (items) => {
+      const { rows } = await this.#query(this.#sql.claimMany, [
+        items.map((item) => item.key),
+        items.map((item) => item.ttlMs),
+      ]);
+      const won = new Set(rows.map((row) => String(row.key)));
+      return items.map((item) => won.has(item.key));
+    },
+  );
+  readonly #releases = this.#batcher<string, void>(
+    undefined,
+    async (key) => {
+      await this.#query(this.#sql.release, [key]);
+    },
+    async (keys) => {
+      await this.#query(this.#sql.releaseMany, [keys]);
+      return keys.map(() => undefined);
+    },
+  );
+  readonly #pendingDeletes = this.#batcher<string, void>(
+    undefined,
+    async (id) => {
+      await this.#query(this.#sql.deletePending, [id]);
+    },
+    async (ids) => {
+      await this.#query(this.#sql.deletePendingMany, [ids]);
+      return ids.map(() => undefined);
+    },
+  );
+  readonly #commits = this.#batcher<{ key: string; token: string; retentionMs: number }, boolean>(
+    'key',
+    async ({ key, token, retentionMs }) =>
+      (await this.#query(this.#sql.commit, [key, token, retentionMs])).rowCount === 1,
+    async (items) => {
+      const { rows } = await this.#query(this.#sql.commitMany, [
+        items.map((item) => item.key),
+        items.map((item) => item.token),
+        items.map((item) => item.retentionMs),
+      ]);
+      const committed = new Set(rows.map((row) => `${String(row.key)}\0${String(row.token)}`));
+      return items.map((item) => committed.has(`${item.key}\0${item.token}`));
+    },
+  );
   #writes = 0;
   #backgroundPurge: Promise<void> | undefined;
 
@@ -315,7 +407,7 @@ export class PostgresStore implements PaymentStore {
   }
 
   async deletePending(paymentId: string): Promise<void> {
-    await this.#query(this.#sql.deletePending, [checkId(paymentId, 'paymentId')]);
+    await this.#withTimeout(this.#pendingDeletes.add(checkId(paymentId, 'paymentId')));
   }
 
   /**
@@ -351,13 +443,15 @@ export class PostgresStore implements PaymentStore {
   }
 
   async claim(key: string, ttlMs: number): Promise<boolean> {
-    const { rows } = await this.#query(this.#sql.claim, [checkId(key, 'key'), checkTtl(ttlMs)]);
+    const won = await this.#withTimeout(
+      this.#claims.add({ key: checkId(key, 'key'), ttlMs: checkTtl(ttlMs) }),
+    );
     this.#wrote();
-    return rows.length === 1;
+    return won;
   }
 
   async release(key: string): Promise<void> {
-    await this.#query(this.#sql.release, [checkId(key, 'key')]);
+    await this.#withTimeout(this.#releases.add(checkId(key, 'key')));
   }
 
   async beginSettlement(key: string, leaseMs: number): Promise<SettlementBegin> {
@@ -395,12 +489,13 @@ export class PostgresStore implements PaymentStore {
   }
 
   async commitSettlement(key: string, token: string, retentionMs: number): Promise<boolean> {
-    const { rowCount } = await this.#query(this.#sql.commit, [
-      checkId(key, 'key'),
-      String(token),
-      checkTtl(retentionMs, 'retentionMs'),
-    ]);
-    return rowCount === 1;
+    return this.#withTimeout(
+      this.#commits.add({
+        key: checkId(key, 'key'),
+        token: checkText(String(token), 'token'),
+        retentionMs: checkTtl(retentionMs, 'retentionMs'),
+      }),
+    );
   }
 
   async releaseSettlement(key: string, token: string): Promise<void> {
@@ -509,6 +604,60 @@ export class PostgresStore implements PaymentStore {
       });
   }
 
+  /**
+   * A batcher that sends one item by `one` and several by `many`, listed in key order so that
+   * two batches touching the same rows lock them in the same order. Items with the same key go
+   * in separate statements, so each caller gets the answer it would have had on its own: of
+   * two racing claims, one wins. A batch that lost a deadlock or a serialization race is sent
+   * once more.
+   */
+  #batcher<Item, Result>(
+    keyField: keyof Item | undefined,
+    one: (item: Item) => Promise<Result>,
+    many: (items: readonly Item[]) => Promise<readonly Result[]>,
+  ): StatementBatcher<Item, Result> {
+    const keyOf = (item: Item): string => String(keyField === undefined ? item : item[keyField]);
+    const send = (items: readonly Item[]): Promise<readonly Result[]> =>
+      items.length === 1 ? one(items[0] as Item).then((result) => [result]) : many(items);
+    const runOnce = async (items: readonly Item[]): Promise<readonly Result[]> => {
+      const results = new Array<Result>(items.length);
+      let waiting = items
+        .map((_, i) => i)
+        .sort((a, b) => compareKeys(keyOf(items[a] as Item), keyOf(items[b] as Item)));
+      while (waiting.length > 0) {
+        // Each statement takes the first waiting item of every key.
+        const seen = new Set<string>();
+        const now: number[] = [];
+        const later: number[] = [];
+        for (const i of waiting) {
+          const key = keyOf(items[i] as Item);
+          (seen.has(key) ? later : now).push(i);
+          seen.add(key);
+        }
+        const answers = await send(now.map((i) => items[i] as Item));
+        now.forEach((i, k) => {
+          results[i] = answers[k] as Result;
+        });
+        waiting = later;
+      }
+      return results;
+    };
+    return new StatementBatcher<Item, Result>(
+      async (items) => {
+        try {
+          return await runOnce(items);
+        } catch (error) {
+          const sqlState = (error as { cause?: { code?: unknown } }).cause?.code;
+          if (items.length === 1 || typeof sqlState !== 'string' || !RETRY_SQLSTATES.has(sqlState))
+            throw error;
+          return runOnce(items);
+        }
+      },
+      BATCH_IN_FLIGHT,
+      MAX_BATCH,
+    );
+  }
+
   async #query(text: string, values: unknown[]): Promise<PgQueryResult> {
     // Named, so each connection parses and plans a statement once rather than on every call.
     let name = this.#statementNames.get(text);
@@ -566,7 +715,23 @@ function checkId(id: string, what: string): string {
   if (typeof id !== 'string' || id === '') {
     throw new TypeError(`govuk-pay-express: a store ${what} must be a non-empty string`);
   }
-  return id;
+  return checkText(id, what);
+}
+
+/**
+ * PostgreSQL text cannot hold NUL. Refused before it is sent, as one bad value in a batched
+ * statement would fail the other callers' values with it.
+ */
+function checkText(text: string, what: string): string {
+  if (text.includes('\u0000')) {
+    throw new TypeError(`govuk-pay-express: a store ${what} must not contain NUL characters`);
+  }
+  return text;
+}
+
+/** The order of the text columns' "C" collation for ASCII; any fixed order would do. */
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function isWholeNumber(value: unknown, min: number, max: number): value is number {

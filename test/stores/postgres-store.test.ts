@@ -65,8 +65,13 @@ describe('PostgresStore options', () => {
     const closed = new Pool({ connectionString: `postgres://u@127.0.0.1:${await freePort()}/db` });
     try {
       const store = new PostgresStore({ pool: closed });
-      for (const op of [store.claim('k', 1000), store.getPending('p'), store.migrate()]) {
-        await expect(op).rejects.toMatchObject({
+      // One at a time: an operation started early and awaited late would be an unhandled rejection.
+      for (const op of [
+        () => store.claim('k', 1000),
+        () => store.getPending('p'),
+        () => store.migrate(),
+      ]) {
+        await expect(op()).rejects.toMatchObject({
           name: 'PayStoreError',
           code: 'ERR_PAY_STORE_UNAVAILABLE',
         });
@@ -260,6 +265,67 @@ describeWithServer('DATABASE_URL', 'PostgresStore against a real server', (url) 
     } finally {
       await other.end();
     }
+  });
+
+  it('calls made at once share statements, and each caller gets its own answer', async () => {
+    let statements = 0;
+    const counting = {
+      query: (config: { name?: string; text: string; values?: unknown[] }) => {
+        statements += 1;
+        return pool.query(config);
+      },
+      connect: () => pool.connect(),
+    };
+    const batched = new PostgresStore({ pool: counting, schema, purgeEveryWrites: 0 });
+    const keys = Array.from({ length: 60 }, () => `claim:{batch-${randomUUID()}}`);
+    const taken = keys.slice(0, 20);
+    for (const key of taken) expect(await batched.claim(key, 60_000)).toBe(true);
+
+    // Every key claimed three times at once: exactly one caller wins each fresh key; none
+    // wins a key that was already held.
+    statements = 0;
+    const claims = await Promise.all(
+      [0, 1, 2].flatMap(() => keys.map(async (key) => [key, await batched.claim(key, 60_000)])),
+    );
+    expect(statements).toBeLessThan(claims.length / 4);
+    for (const key of keys) {
+      const wins = claims.filter(([k, won]) => k === key && won === true).length;
+      expect(wins).toBe(taken.includes(key) ? 0 : 1);
+    }
+
+    // Commits: only the holder's token commits, each caller is told which it was.
+    const leases = await Promise.all(
+      keys.map(async (key) => {
+        const begun = await batched.beginSettlement(`settle:${key}`, 60_000);
+        if (begun.status !== 'acquired') throw new Error('expected a fresh lease');
+        return { key: `settle:${key}`, token: begun.lease.token };
+      }),
+    );
+    statements = 0;
+    const commits = await Promise.all(
+      leases.flatMap(({ key, token }) => [
+        batched.commitSettlement(key, 'not-the-token', 60_000),
+        batched.commitSettlement(key, token, 60_000),
+      ]),
+    );
+    expect(statements).toBeLessThan(commits.length / 4);
+    expect(commits).toEqual(leases.flatMap(() => [false, true]));
+    for (const { key } of leases.slice(0, 5)) {
+      expect(await batched.beginSettlement(key, 60_000)).toEqual({ status: 'settled' });
+    }
+
+    // Releases and pending deletes, coalesced too, are seen at once by another connection.
+    await Promise.all(keys.map((key) => batched.savePending(record(key), 60_000)));
+    await Promise.all(keys.flatMap((key) => [batched.release(key), batched.deletePending(key)]));
+    for (const key of keys.slice(0, 5)) {
+      expect(await store.getPending(key)).toBeUndefined();
+      expect(await store.claim(key, 60_000)).toBe(true);
+    }
+  });
+
+  it('refuses a key or token PostgreSQL text cannot hold, before it can fail a shared batch', async () => {
+    await expect(store.claim('claim:{nul\u0000}', 1000)).rejects.toThrow(/NUL/);
+    await expect(store.commitSettlement('settle:{x}', 'to\u0000ken', 1000)).rejects.toThrow(/NUL/);
   });
 
   it('purgeExpired deletes expired rows only, in bounded batches', async () => {
