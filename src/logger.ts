@@ -54,6 +54,8 @@ export function preferRequestLogger(configured: Logger): Logger {
 /** A thrown value under pino's `err` key: `{ type, message, stack }`, and a PayError's codes. */
 export interface LoggedError {
   type: string;
+  /** The same as `type`: pino's err serializer takes the type from it. */
+  name?: string;
   message?: string;
   stack?: string;
   code?: string;
@@ -72,8 +74,12 @@ export interface LoggedError {
 export function errorForLog(thrown: unknown): LoggedError {
   if (!(thrown instanceof Error)) return { type: typeof thrown };
   const fields = thrown as Error & Partial<Record<'code' | 'status' | 'field' | 'path', unknown>>;
-  return {
+  // No prototype: pino's err serializer would otherwise call every copy's type `Object`, the
+  // name of its constructor, where without one it takes `name`.
+  const logged = Object.create(null) as LoggedError;
+  return Object.assign(logged, {
     type: thrown.name,
+    name: thrown.name,
     message: thrown.message,
     ...(thrown.stack === undefined ? {} : { stack: thrown.stack }),
     ...(typeof fields.code === 'string' ? { code: fields.code } : {}),
@@ -82,5 +88,5 @@ export function errorForLog(thrown: unknown): LoggedError {
     ...(typeof fields.path === 'string' && fields.path.startsWith('/v1/')
       ? { path: fields.path }
       : {}),
-  };
+  });
 }
