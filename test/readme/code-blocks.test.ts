@@ -145,12 +145,21 @@ describeBuilt('README.md code blocks', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };
-    let help: string | undefined;
-    const cliHelp = (): string => {
-      help ??= execFileSync(process.execPath, [join(ROOT, 'dist/cjs/cli.js'), '--help'], {
-        encoding: 'utf8',
-      });
-      return help;
+    const helps = new Map<string, string>();
+    /** The CLI's own help: of one command, or with no command the list of commands. */
+    const cliHelp = (command?: string): string => {
+      const key = command ?? '';
+      let text = helps.get(key);
+      if (text === undefined) {
+        const args = [
+          join(ROOT, 'dist/cjs/cli.js'),
+          ...(command === undefined ? [] : [command]),
+          '--help',
+        ];
+        text = execFileSync(process.execPath, args, { encoding: 'utf8' });
+        helps.set(key, text);
+      }
+      return text;
     };
 
     it.each(SH.map((block) => [describeBlock(block), block] as const))('%s', (_name, block) => {
@@ -163,6 +172,18 @@ describeBuilt('README.md code blocks', () => {
       const commands = [...block.code.matchAll(/\bnpx govuk-pay-express (\w[\w-]*)/g)].map(
         (m) => m[1] as string,
       );
+      // Each option given to a command must be one its --help lists.
+      for (const [, command, rest] of block.code.matchAll(
+        /\bnpx govuk-pay-express (\w[\w-]*)([^\n#]*)/g,
+      )) {
+        for (const [flag] of (rest ?? '').matchAll(/--[a-z][a-z-]*/g)) {
+          expect({ command, flag, listed: cliHelp(command).includes(flag) }).toEqual({
+            command,
+            flag,
+            listed: true,
+          });
+        }
+      }
       for (const command of commands) {
         expect({ command, listed: new RegExp(`^\\s+${command}\\s`, 'm').test(cliHelp()) }).toEqual({
           command,
