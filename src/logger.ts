@@ -2,7 +2,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 
 /**
  * A pino-compatible logger: `logger.info({ fields }, 'message')`. The library never passes it
- * the API key, a `next_url`, a cookie value or a payment id in clear.
+ * the API key, a `next_url`, a cookie value or a payment id in clear. The one text it does not
+ * write itself is what the service's own callbacks threw, under `err` (see `errorForLog`).
  */
 export interface Logger {
   debug(obj: object, msg?: string): void;
