@@ -1,4 +1,3 @@
-import { PayConfigError } from '../../src/config-error';
 import {
   DEFAULT_TIMEOUT_MS,
   TIMEOUT_MS_RULE,
@@ -7,21 +6,12 @@ import {
   resolvePayConnection,
 } from '../../src/client/options';
 import { API_KEY } from './bodies';
+import { thrownConfigError } from '../helpers/config-error';
 
 /*
  * The client's option rules are the rules: payJourney resolves its GOV.UK Pay options through
  * resolvePayConnection and resolvePayApiKey, with its own paths in the messages.
  */
-
-function thrown(fn: () => unknown): PayConfigError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof PayConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a PayConfigError');
-}
 
 describe('resolvePayConnection', () => {
   it('fills every default, so nothing is left undefined but an absent transport', () => {
@@ -39,10 +29,12 @@ describe('resolvePayConnection', () => {
   });
 
   it("names a factory's own options without a prefix, and the client's with PayClient.", () => {
-    expect(thrown(() => resolvePayConnection({ timeoutMs: 0 }, '')).message).toBe(
+    expect(thrownConfigError(() => resolvePayConnection({ timeoutMs: 0 }, '')).message).toBe(
       'govuk-pay-express: timeoutMs must be a whole number of milliseconds from 1 to 120000',
     );
-    expect(thrown(() => resolvePayClientOptions({ apiKey: API_KEY, maxRetries: 11 })).message).toBe(
+    expect(
+      thrownConfigError(() => resolvePayClientOptions({ apiKey: API_KEY, maxRetries: 11 })).message,
+    ).toBe(
       'govuk-pay-express: PayClient.maxRetries must be a whole number of retries from 0 to 10',
     );
   });
@@ -51,7 +43,7 @@ describe('resolvePayConnection', () => {
     expect(TIMEOUT_MS_RULE).toMatchObject({ min: 1, max: 120_000 });
     expect(resolvePayConnection({ timeoutMs: 1 }, '').timeoutMs).toBe(1);
     expect(resolvePayConnection({ timeoutMs: 120_000 }, '').timeoutMs).toBe(120_000);
-    expect(thrown(() => resolvePayConnection({ timeoutMs: 120_001 }, '')).code).toBe(
+    expect(thrownConfigError(() => resolvePayConnection({ timeoutMs: 120_001 }, '')).code).toBe(
       'ERR_PAY_INVALID_OPTION',
     );
   });
@@ -61,7 +53,8 @@ describe('resolvePayConnection', () => {
       'http://[::1]:9090',
     );
     expect(
-      thrown(() => resolvePayConnection({ apiBaseUrl: 'http://10.0.0.5:9090' }, '')).message,
+      thrownConfigError(() => resolvePayConnection({ apiBaseUrl: 'http://10.0.0.5:9090' }, ''))
+        .message,
     ).toMatch(/^govuk-pay-express: apiBaseUrl must use https/);
   });
 });
@@ -73,7 +66,7 @@ describe('resolvePayApiKey', () => {
     expect(resolvePayApiKey(live, 'apiKey', 'https://publicapi.payments.service.gov.uk')).toBe(
       live,
     );
-    const error = thrown(() =>
+    const error = thrownConfigError(() =>
       resolvePayApiKey(live, 'reconcile.apiKeys[1]', 'http://127.0.0.1:9090'),
     );
     expect(error.code).toBe('ERR_PAY_API_KEY');
@@ -82,7 +75,9 @@ describe('resolvePayApiKey', () => {
   });
 
   it('a missing key is ERR_PAY_API_KEY saying where to find one', () => {
-    const error = thrown(() => resolvePayApiKey(undefined, 'apiKey', 'https://x.gov.uk'));
+    const error = thrownConfigError(() =>
+      resolvePayApiKey(undefined, 'apiKey', 'https://x.gov.uk'),
+    );
     expect(error.code).toBe('ERR_PAY_API_KEY');
     expect(error.message).toMatch(/^govuk-pay-express: apiKey is required: pass the API key/);
   });
@@ -91,7 +86,7 @@ describe('resolvePayApiKey', () => {
 describe('resolvePayClientOptions', () => {
   it('suggests the option a typo meant', () => {
     expect(
-      thrown(() => resolvePayClientOptions({ apiKey: API_KEY, maxRetires: 1 })).message,
+      thrownConfigError(() => resolvePayClientOptions({ apiKey: API_KEY, maxRetires: 1 })).message,
     ).toMatch(
       /^govuk-pay-express: PayClient\.maxRetires is not an option\. Did you mean PayClient\.maxRetries\?/,
     );
@@ -101,7 +96,9 @@ describe('resolvePayClientOptions', () => {
     const transport = { send: () => Promise.reject(new Error('unused')) };
     expect(resolvePayClientOptions({ apiKey: API_KEY, transport }).transport).toBe(transport);
     expect(
-      thrown(() => resolvePayClientOptions({ apiKey: API_KEY, transport: { close() {} } })).message,
+      thrownConfigError(() =>
+        resolvePayClientOptions({ apiKey: API_KEY, transport: { close() {} } }),
+      ).message,
     ).toMatch(/^govuk-pay-express: PayClient\.transport must be a transport with send\(request\)/);
   });
 });

@@ -1,4 +1,3 @@
-import { PayConfigError } from '../../src/config-error';
 import {
   editDistance,
   isPlainObject,
@@ -6,16 +5,7 @@ import {
   rejectUnknownKeys,
   suggestOption,
 } from '../../src/options';
-
-function thrown(fn: () => unknown): PayConfigError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof PayConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a PayConfigError');
-}
+import { thrownConfigError } from '../helpers/config-error';
 
 describe('rejectUnknownKeys', () => {
   const known = ['apiKey', 'apiBaseUrl', 'timeoutMs', 'maxRetries'];
@@ -25,7 +15,7 @@ describe('rejectUnknownKeys', () => {
   });
 
   it('names the option with its path, suggests the nearest and lists them all', () => {
-    const error = thrown(() => rejectUnknownKeys({ timeoutMS: 5 }, known, 'PayClient'));
+    const error = thrownConfigError(() => rejectUnknownKeys({ timeoutMS: 5 }, known, 'PayClient'));
     expect(error.code).toBe('ERR_PAY_UNKNOWN_OPTION');
     expect(error.message).toBe(
       'govuk-pay-express: PayClient.timeoutMS is not an option. Did you mean PayClient.timeoutMs? ' +
@@ -34,14 +24,14 @@ describe('rejectUnknownKeys', () => {
   });
 
   it('at the top of a factory, the path is the key alone', () => {
-    const error = thrown(() => rejectUnknownKeys({ apikey: 'x' }, known, ''));
+    const error = thrownConfigError(() => rejectUnknownKeys({ apikey: 'x' }, known, ''));
     expect(error.message).toMatch(
       /^govuk-pay-express: apikey is not an option\. Did you mean apiKey\?/,
     );
   });
 
   it('suggests nothing when no key is close', () => {
-    const error = thrown(() => rejectUnknownKeys({ colour: 'red' }, known, 'cookie'));
+    const error = thrownConfigError(() => rejectUnknownKeys({ colour: 'red' }, known, 'cookie'));
     expect(error.message).not.toContain('Did you mean');
     expect(error.message).toContain(
       'cookie.colour is not an option. The options are: cookie.apiKey',
@@ -83,7 +73,9 @@ describe('editDistance', () => {
 
 describe('optionsObject and isPlainObject', () => {
   it('a missing options object is ERR_PAY_MISSING_OPTION with an example', () => {
-    const error = thrown(() => optionsObject(undefined, 'PayClient', 'new PayClient({ apiKey })'));
+    const error = thrownConfigError(() =>
+      optionsObject(undefined, 'PayClient', 'new PayClient({ apiKey })'),
+    );
     expect(error.code).toBe('ERR_PAY_MISSING_OPTION');
     expect(error.message).toBe(
       'govuk-pay-express: PayClient needs an options object: new PayClient({ apiKey })',
@@ -94,7 +86,7 @@ describe('optionsObject and isPlainObject', () => {
     '%p is not an options object',
     (value) => {
       expect(isPlainObject(value)).toBe(false);
-      expect(thrown(() => optionsObject(value, 'cookie', '{ secrets }')).code).toBe(
+      expect(thrownConfigError(() => optionsObject(value, 'cookie', '{ secrets }')).code).toBe(
         'ERR_PAY_INVALID_OPTION',
       );
     },

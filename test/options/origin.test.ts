@@ -1,20 +1,10 @@
-import { PayConfigError } from '../../src/config-error';
 import {
   apiKeyOption,
   checkApiKeyTransport,
   isLoopbackHost,
   originOption,
 } from '../../src/options';
-
-function thrown(fn: () => unknown): PayConfigError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof PayConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a PayConfigError');
-}
+import { thrownConfigError } from '../helpers/config-error';
 
 const rule = { example: "'https://apply.example.gov.uk'", httpsBecause: 'it carries the API key' };
 
@@ -63,7 +53,9 @@ describe('originOption', () => {
   );
 
   it('refuses http anywhere else, saying why and where http is allowed', () => {
-    const error = thrown(() => originOption('http://pay.internal:9090', 'apiBaseUrl', rule));
+    const error = thrownConfigError(() =>
+      originOption('http://pay.internal:9090', 'apiBaseUrl', rule),
+    );
     expect(error.code).toBe('ERR_PAY_INVALID_OPTION');
     expect(error.message).toBe(
       'govuk-pay-express: apiBaseUrl must use https (it carries the API key); http is allowed only for localhost, 127.0.0.1 and [::1]',
@@ -80,7 +72,7 @@ describe('originOption', () => {
     'https://user:pw@apply.example.gov.uk',
     42,
   ])('refuses %p as not an origin, with the option code given', (value) => {
-    const error = thrown(() =>
+    const error = thrownConfigError(() =>
       originOption(value, 'publicUrl', { ...rule, code: 'ERR_PAY_PUBLIC_URL' }),
     );
     expect(error.code).toBe('ERR_PAY_PUBLIC_URL');
@@ -108,7 +100,7 @@ describe('apiKeyOption', () => {
     ],
     ['a number', 42, /must be a GOV\.UK Pay API key string/],
   ])('refuses %s with ERR_PAY_API_KEY, never echoing it', (_label, value, message) => {
-    const error = thrown(() => apiKeyOption(value, 'reconcile.apiKeys[0]'));
+    const error = thrownConfigError(() => apiKeyOption(value, 'reconcile.apiKeys[0]'));
     expect(error.code).toBe('ERR_PAY_API_KEY');
     expect(error.message).toMatch(/^govuk-pay-express: reconcile\.apiKeys\[0\] /);
     expect(error.message).toMatch(message);
@@ -124,7 +116,9 @@ describe('apiKeyOption', () => {
       expect(() =>
         checkApiKeyTransport(notTest, new URL('https://x.gov.uk'), 'apiKey', 'apiBaseUrl'),
       ).not.toThrow();
-      const error = thrown(() => checkApiKeyTransport(notTest, http, 'apiKey', 'apiBaseUrl'));
+      const error = thrownConfigError(() =>
+        checkApiKeyTransport(notTest, http, 'apiKey', 'apiBaseUrl'),
+      );
       expect(error.code).toBe('ERR_PAY_API_KEY');
       expect(error.message).toMatch(/^govuk-pay-express: apiKey is not a test key/);
     }

@@ -1,4 +1,3 @@
-import { PayConfigError } from '../../src/config-error';
 import { silentLogger } from '../../src/logger';
 import {
   booleanOption,
@@ -13,16 +12,7 @@ import {
   secretOption,
   stringOption,
 } from '../../src/options';
-
-function thrown(fn: () => unknown): PayConfigError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof PayConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a PayConfigError');
-}
+import { thrownConfigError } from '../helpers/config-error';
 
 const SECRET = 's3cr3t-value-that-must-not-be-printed';
 
@@ -37,15 +27,17 @@ describe('optionPath', () => {
 describe('requireOption', () => {
   it('passes a given value through and names a missing one with the hint', () => {
     expect(requireOption(0, 'maxRetries', 'x')).toBe(0);
-    const error = thrown(() => requireOption(undefined, 'publicUrl', "your service's origin"));
+    const error = thrownConfigError(() =>
+      requireOption(undefined, 'publicUrl', "your service's origin"),
+    );
     expect(error.code).toBe('ERR_PAY_MISSING_OPTION');
     expect(error.message).toBe("govuk-pay-express: publicUrl is required: your service's origin");
   });
 
   it('takes another code when the option has its own', () => {
-    expect(thrown(() => requireOption(undefined, 'apiKey', 'x', 'ERR_PAY_API_KEY')).code).toBe(
-      'ERR_PAY_API_KEY',
-    );
+    expect(
+      thrownConfigError(() => requireOption(undefined, 'apiKey', 'x', 'ERR_PAY_API_KEY')).code,
+    ).toBe('ERR_PAY_API_KEY');
   });
 });
 
@@ -62,7 +54,7 @@ describe('numberOption', () => {
   it.each([0, 120_001, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '100', null])(
     'refuses %p, naming the unit and the bounds',
     (value) => {
-      const error = thrown(() => numberOption(value, 'PayClient.timeoutMs', rule));
+      const error = thrownConfigError(() => numberOption(value, 'PayClient.timeoutMs', rule));
       expect(error.code).toBe('ERR_PAY_INVALID_OPTION');
       expect(error.message).toBe(
         'govuk-pay-express: PayClient.timeoutMs must be a whole number of milliseconds from 1 to 120000',
@@ -73,7 +65,7 @@ describe('numberOption', () => {
   it('allows fractions unless integer, and gives the reason for the bounds', () => {
     const minutes = { min: 90, max: 10_080, unit: 'minutes', why: 'payments live 90 minutes' };
     expect(numberOption(90.5, 'cookie.maxAgeMinutes', minutes)).toBe(90.5);
-    expect(thrown(() => numberOption(60, 'cookie.maxAgeMinutes', minutes)).message).toBe(
+    expect(thrownConfigError(() => numberOption(60, 'cookie.maxAgeMinutes', minutes)).message).toBe(
       'govuk-pay-express: cookie.maxAgeMinutes must be a number of minutes from 90 to 10080 (payments live 90 minutes)',
     );
   });
@@ -85,7 +77,7 @@ describe('booleanOption', () => {
     expect(booleanOption(false, 'cookie.secure', true)).toBe(false);
     expect(booleanOption(undefined, 'cookie.secure')).toBeUndefined();
     for (const value of ['false', 0, 1, null]) {
-      expect(thrown(() => booleanOption(value, 'cookie.secure')).message).toBe(
+      expect(thrownConfigError(() => booleanOption(value, 'cookie.secure')).message).toBe(
         'govuk-pay-express: cookie.secure must be true or false',
       );
     }
@@ -100,7 +92,7 @@ describe('enumOption', () => {
   });
 
   it('lists the choices and the default when the value is not one', () => {
-    expect(thrown(() => enumOption('Cookie', 'match', modes, 'cookie')).message).toBe(
+    expect(thrownConfigError(() => enumOption('Cookie', 'match', modes, 'cookie')).message).toBe(
       "govuk-pay-express: match must be 'cookie' or 'return-id' (the default is 'cookie')",
     );
   });
@@ -114,11 +106,12 @@ describe('stringOption', () => {
   });
 
   it('says what a valid value looks like, never echoing the value', () => {
-    const error = thrown(() => stringOption(`${SECRET}!`, 'cookie.name', rule));
+    const error = thrownConfigError(() => stringOption(`${SECRET}!`, 'cookie.name', rule));
     expect(error.message).toBe('govuk-pay-express: cookie.name must be 1 to 8 letters or _');
     expect(error.message).not.toContain(SECRET);
     expect(
-      thrown(() => stringOption(5, 'publicUrl', { ...rule, code: 'ERR_PAY_PUBLIC_URL' })).code,
+      thrownConfigError(() => stringOption(5, 'publicUrl', { ...rule, code: 'ERR_PAY_PUBLIC_URL' }))
+        .code,
     ).toBe('ERR_PAY_PUBLIC_URL');
   });
 });
@@ -131,9 +124,9 @@ describe('functionOption', () => {
   });
 
   it('refuses anything else, with the hint', () => {
-    expect(thrown(() => functionOption({}, 'onSettled', 'an async (result) => void')).message).toBe(
-      'govuk-pay-express: onSettled must be a function: an async (result) => void',
-    );
+    expect(
+      thrownConfigError(() => functionOption({}, 'onSettled', 'an async (result) => void')).message,
+    ).toBe('govuk-pay-express: onSettled must be a function: an async (result) => void');
   });
 });
 
@@ -155,11 +148,13 @@ describe('loggerOption', () => {
   });
 
   it('refuses a logger missing a level, and console-like functions alone', () => {
-    const error = thrown(() => loggerOption({ debug() {}, info() {}, error() {} }, 'logger'));
+    const error = thrownConfigError(() =>
+      loggerOption({ debug() {}, info() {}, error() {} }, 'logger'),
+    );
     expect(error.message).toMatch(
       /^govuk-pay-express: logger must have debug, info, warn and error/,
     );
-    expect(thrown(() => loggerOption(() => undefined, 'logger')).code).toBe(
+    expect(thrownConfigError(() => loggerOption(() => undefined, 'logger')).code).toBe(
       'ERR_PAY_INVALID_OPTION',
     );
   });
@@ -185,7 +180,7 @@ describe('secretOption and listOption', () => {
   });
 
   it('names the short item by its index, with its code, never its value', () => {
-    const error = thrown(() => read([SECRET, 'short']));
+    const error = thrownConfigError(() => read([SECRET, 'short']));
     expect(error.code).toBe('ERR_PAY_COOKIE_SECRET');
     expect(error.message).toBe(
       'govuk-pay-express: cookie.secrets[1] must be a string of at least 32 characters; generate one with `openssl rand -base64 48`',
@@ -195,7 +190,7 @@ describe('secretOption and listOption', () => {
 
   it('refuses an empty list or a single string', () => {
     for (const value of [[], SECRET]) {
-      const error = thrown(() => read(value));
+      const error = thrownConfigError(() => read(value));
       expect(error.message).toBe(
         'govuk-pay-express: cookie.secrets must be a non-empty array of secrets, newest first',
       );
@@ -223,10 +218,12 @@ describe('methodsOption', () => {
   });
 
   it('lists every missing method, and an optional one that is not a function', () => {
-    expect(thrown(() => methodsOption({ claim() {}, close: 5 }, 'store', rule)).message).toBe(
+    expect(
+      thrownConfigError(() => methodsOption({ claim() {}, close: 5 }, 'store', rule)).message,
+    ).toBe(
       'govuk-pay-express: store must be a PaymentStore: it lacks savePending and close must be a function; leave store out to use a MemoryStore',
     );
-    expect(thrown(() => methodsOption('redis://x', 'store', rule)).message).toContain(
+    expect(thrownConfigError(() => methodsOption('redis://x', 'store', rule)).message).toContain(
       'it lacks savePending, claim',
     );
   });

@@ -1,7 +1,7 @@
 import axios from 'axios';
-import { PayConfigError } from '../../src/config-error';
 import { createSimulator } from '../../src/simulator';
 import type { FaultRule, SimulatorOptions } from '../../src/simulator';
+import { thrownConfigError } from '../helpers/config-error';
 import { startSimulator } from './helpers';
 
 /*
@@ -9,19 +9,9 @@ import { startSimulator } from './helpers';
  * does (src/options): the key as it was written, the nearest known key, then every known key.
  */
 
-function thrownBy(make: () => unknown): PayConfigError {
-  try {
-    make();
-  } catch (error) {
-    if (error instanceof PayConfigError) return error;
-    throw error;
-  }
-  throw new Error('nothing was thrown');
-}
-
 describe('unknown keys in the simulator’s options and rules', () => {
   it('a fault rule: names the key, suggests the nearest and lists the rest', () => {
-    const error = thrownBy(() =>
+    const error = thrownConfigError(() =>
       createSimulator().faults.inject({
         route: '*',
         time: 1,
@@ -37,7 +27,7 @@ describe('unknown keys in the simulator’s options and rules', () => {
   });
 
   it('a fault rule with nothing close: no suggestion', () => {
-    const error = thrownBy(() =>
+    const error = thrownConfigError(() =>
       createSimulator().faults.inject({
         route: '*',
         when: 'now',
@@ -52,7 +42,7 @@ describe('unknown keys in the simulator’s options and rules', () => {
 
   it('a webhook fault rule, and a key of another fault kind', () => {
     const sim = createSimulator();
-    const rule = thrownBy(() =>
+    const rule = thrownConfigError(() =>
       sim.webhooks.faults.inject({
         probabilty: 0.5,
         fault: { kind: 'delay', ms: 1 },
@@ -66,7 +56,7 @@ describe('unknown keys in the simulator’s options and rules', () => {
         'webhooks.faults.inject.fault',
     );
 
-    const ofAnotherKind = thrownBy(() =>
+    const ofAnotherKind = thrownConfigError(() =>
       sim.webhooks.faults.inject({ fault: { kind: 'reorder', ms: 5 } } as never),
     );
     expect(ofAnotherKind.code).toBe('ERR_PAY_UNKNOWN_OPTION');
@@ -74,14 +64,14 @@ describe('unknown keys in the simulator’s options and rules', () => {
       'govuk-pay-express: webhooks.faults.inject.fault.ms is not an option. The options are: ' +
         'webhooks.faults.inject.fault.kind, webhooks.faults.inject.fault.maxHoldMs',
     );
-    const misspelt = thrownBy(() =>
+    const misspelt = thrownConfigError(() =>
       sim.webhooks.faults.inject({ fault: { kind: 'reorder', maxHoldMS: 5 } } as never),
     );
     expect(misspelt.message).toMatch(/Did you mean webhooks\.faults\.inject\.fault\.maxHoldMs\?/);
   });
 
   it('a webhook endpoint of createSimulator, by its index', () => {
-    const error = thrownBy(() =>
+    const error = thrownConfigError(() =>
       createSimulator({
         webhooks: [
           { url: 'http://127.0.0.1:1/a', secret: 's' },
