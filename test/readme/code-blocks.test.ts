@@ -289,7 +289,32 @@ describeBuilt('README.md code blocks', () => {
       SLOW,
     );
 
-    const others = RUN.filter((block) => block !== quickStart && block !== simulatorSnippet);
+    const rateLimited = RUN.find((block) => block.section === 'Limiting POST /start');
+
+    (rateLimited === undefined ? it.skip : it)(
+      'the rate limit passes starts on to the journey, then answers 429, and leaves the return alone',
+      async () => {
+        const { child: app, output } = start(rateLimited as CodeBlock);
+        const base = `http://127.0.0.1:${await listeningPort(app, output)}`;
+        // Sequential, so the count is exact; each start is a new payment, as from a script.
+        for (let i = 1; i <= 10; i += 1) {
+          const started = await request(base).post('/payment/start');
+          expect({ i, status: started.status }).toEqual({ i, status: 303 });
+        }
+        const limited = await request(base).post('/payment/start');
+        expect(limited.status).toBe(429);
+        expect(limited.headers['cache-control']).toBe('no-store');
+        expect(limited.text).toContain('too many times');
+        expect(sim.payments.size).toBe(10);
+        // The return is not limited: with no cookie it is the journey's own "missing" answer.
+        expect((await request(base).get('/payment/return')).status).toBe(400);
+      },
+      SLOW,
+    );
+
+    const others = RUN.filter(
+      (block) => block !== quickStart && block !== simulatorSnippet && block !== rateLimited,
+    );
     const eachOther =
       others.length === 0
         ? undefined
