@@ -8,7 +8,7 @@ import type { JourneyHarness } from '../helpers/journey-harness';
 import { startForwarder } from '../helpers/forwarder';
 import type { Forwarder } from '../helpers/forwarder';
 import { mapLimit } from './support/http';
-import { pick, seededRandom } from './support/prng';
+import { pick, seededRandom } from '../helpers/prng';
 import { watchEscapes } from './support/world';
 
 /**

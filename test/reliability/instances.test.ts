@@ -22,7 +22,7 @@ import { Browser } from '../helpers/browser';
 import type { BrowserResponse } from '../helpers/browser';
 import { freePort } from '../stores/redis-servers';
 import { describeWithServer, serverUrl } from '../stores/servers';
-import { seededRandom } from './support/prng';
+import { seededRandom } from '../helpers/prng';
 
 const CITIZENS = Number(process.env.INSTANCES_CITIZENS ?? 300);
 const CONCURRENCY = 12;

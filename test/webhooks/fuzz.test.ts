@@ -7,22 +7,11 @@ import {
   postRaw,
   startWebhookHarness,
 } from './support';
+import { seededRandom } from '../helpers/prng';
 import type { WebhookAnswer, WebhookHarness } from './support';
 
 const REQUESTS = 10_000;
 const CONCURRENCY = 50;
-
-/** A small seeded generator (mulberry32), so a failure can be replayed from its seed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Forgery {
   kind: string;
