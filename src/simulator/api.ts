@@ -1,3 +1,5 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import express from 'express';
 import type { NextFunction, Request, Response, Router } from 'express';
 import {
@@ -51,6 +53,24 @@ export interface ApiDependencies {
 }
 
 type Handler = (req: Request, account: Account, origin: string) => ApiResponse;
+
+/** The API's routes, and the one read that is answered without Express (see `serveHotPath`). */
+export interface SimulatorApi {
+  readonly router: Router;
+  /**
+   * Answers `GET /v1/payments/{id}` in its plain form straight from Node's request and returns
+   * true, or returns false, leaving the request untouched for Express. The answer is the one
+   * the router gives: the same function makes it.
+   */
+  serveHotPath(req: IncomingMessage, res: ServerResponse): boolean;
+}
+
+const PAYMENT_PATH_PREFIX = '/v1/payments/';
+/**
+ * An id as the simulator mints them. Anything else (a query, a %-escape, a trailing slash, a
+ * sub-path) goes through Express, whose decoding and matching it would otherwise have to copy.
+ */
+const PLAIN_PAYMENT_ID = /^[0-9A-Za-z]{1,64}$/;
 
 /** Create and get carry these (PaymentsResource), so no cache keeps a payment's state. */
 const NO_CACHE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
@@ -122,8 +142,17 @@ function param(req: Request, name: string): string {
 }
 
 /** The origin for links: configured, or what the client used to reach us. */
-export function requestOrigin(req: Request, baseUrl: string | undefined): string {
-  return baseUrl ?? `${req.protocol}://${req.headers.host ?? '127.0.0.1'}`;
+function requestOrigin(
+  protocol: string,
+  req: IncomingMessage,
+  baseUrl: string | undefined,
+): string {
+  return baseUrl ?? `${protocol}://${req.headers.host ?? '127.0.0.1'}`;
+}
+
+/** Express's `req.protocol` while 'trust proxy' is off, which the hot path requires. */
+function socketProtocol(req: IncomingMessage): string {
+  return (req.socket as Partial<TLSSocket>).encrypted === true ? 'https' : 'http';
 }
 
 export function statusFaultResponse(
@@ -182,13 +211,13 @@ function hasJsonBody(req: Request): boolean {
   );
 }
 
-export function createApiRouter(deps: ApiDependencies): Router {
+export function createApi(deps: ApiDependencies): SimulatorApi {
   const { engine, faults, rateLimiter, timers, authenticate } = deps;
   const { baseUrl } = engine.config;
   const router = express.Router();
   const readText = express.text({ type: () => true, limit: '1mb' });
 
-  function sendUnauthorised(res: Response): void {
+  function sendUnauthorised(res: ServerResponse): void {
     // GOV.UK Pay answers from a servlet filter, not with a JSON RequestError (FACTS.md §1).
     res.writeHead(401, {
       'content-type': 'text/plain; charset=utf-8',
@@ -197,44 +226,91 @@ export function createApiRouter(deps: ApiDependencies): Router {
     res.end('Unauthorized');
   }
 
-  /** Fault draw, authentication, rate limit, then the handler: the order of GOV.UK Pay's filters. */
+  /** A handler that threw: GOV.UK Pay's 500, or the firewall's 4xx for a body it refused. */
+  function sendRouteError(res: ServerResponse, error: unknown): void {
+    const status = (error as { status?: unknown }).status;
+    // A body over the limit or in a broken encoding: the firewall's answer.
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      sendApiResponse(res, fromError({ ...firewallRefusal, status }), undefined, timers);
+      return;
+    }
+    sendApiResponse(res, fromError(apiError(500, 'P0198', DOWNSTREAM_ERROR)), undefined, timers);
+  }
+
+  /**
+   * Fault draw, authentication, rate limit, then the handler: the order of GOV.UK Pay's filters.
+   * Takes Node's request, so the Express routes and the hot path share it.
+   */
+  function answer(
+    name: SimulatorRoute | undefined,
+    bucket: PostBucket | undefined,
+    req: IncomingMessage,
+    res: ServerResponse,
+    protocol: string,
+    handle: (account: Account, origin: string) => ApiResponse,
+    fail: (error: unknown) => void,
+  ): void {
+    const fault = name === undefined ? undefined : faults.take(name);
+    if (fault?.kind === 'latency') {
+      timers.set(() => respond(name, bucket, fault, req, res, protocol, handle, fail), fault.ms);
+    } else {
+      respond(name, bucket, fault, req, res, protocol, handle, fail);
+    }
+  }
+
+  function respond(
+    name: SimulatorRoute | undefined,
+    bucket: PostBucket | undefined,
+    fault: Fault | undefined,
+    req: IncomingMessage,
+    res: ServerResponse,
+    protocol: string,
+    handle: (account: Account, origin: string) => ApiResponse,
+    fail: (error: unknown) => void,
+  ): void {
+    if (fault?.kind === 'status' && name !== undefined) {
+      sendApiResponse(res, statusFaultResponse(name, fault), undefined, timers);
+      return;
+    }
+    // The firewall answers before the API checks the key.
+    if (!acceptsJson(req.headers.accept)) {
+      sendApiResponse(res, fromError(firewallRefusal), undefined, timers);
+      return;
+    }
+    const account = authenticate(req.headers.authorization);
+    if (account === undefined) {
+      sendUnauthorised(res);
+      return;
+    }
+    if (bucket !== undefined && !rateLimiter.allow(account.id, bucket)) {
+      sendApiResponse(res, fromError(TOO_MANY_REQUESTS), fault, timers);
+      return;
+    }
+    let response: ApiResponse;
+    try {
+      response = handle(account, requestOrigin(protocol, req, baseUrl));
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    sendApiResponse(res, response, fault, timers);
+  }
+
   function route(
     name: SimulatorRoute | undefined,
     bucket: PostBucket | undefined,
     handler: Handler,
   ) {
     return (req: Request, res: Response, next: NextFunction): void => {
-      const fault = name === undefined ? undefined : faults.take(name);
-      const run = (): void => {
-        if (fault?.kind === 'status' && name !== undefined) {
-          sendApiResponse(res, statusFaultResponse(name, fault), undefined, timers);
-          return;
-        }
-        // The firewall answers before the API checks the key.
-        if (!acceptsJson(req.headers.accept)) {
-          sendApiResponse(res, fromError(firewallRefusal), undefined, timers);
-          return;
-        }
-        const account = authenticate(req.headers.authorization);
-        if (account === undefined) {
-          sendUnauthorised(res);
-          return;
-        }
-        if (bucket !== undefined && !rateLimiter.allow(account.id, bucket)) {
-          sendApiResponse(res, fromError(TOO_MANY_REQUESTS), fault, timers);
-          return;
-        }
-        let response: ApiResponse;
-        try {
-          response = handler(req, account, requestOrigin(req, baseUrl));
-        } catch (error) {
-          next(error);
-          return;
-        }
-        sendApiResponse(res, response, fault, timers);
-      };
-      if (fault?.kind === 'latency') timers.set(run, fault.ms);
-      else run();
+      answer(
+        name,
+        bucket,
+        req,
+        res,
+        req.protocol,
+        (account, origin) => handler(req, account, origin),
+        next,
+      );
     };
   }
 
@@ -269,11 +345,14 @@ export function createApiRouter(deps: ApiDependencies): Router {
     });
   };
 
-  const getPayment: Handler = (req, account, origin) => {
-    const payment = engine.getPaymentFor(account, param(req, 'paymentId'));
+  function getPaymentById(account: Account, paymentId: string, origin: string): ApiResponse {
+    const payment = engine.getPaymentFor(account, paymentId);
     if (payment === undefined) return notFound('P0200');
     return json(200, engine.view(payment, origin), NO_CACHE);
-  };
+  }
+
+  const getPayment: Handler = (req, account, origin) =>
+    getPaymentById(account, param(req, 'paymentId'), origin);
 
   const getEvents: Handler = (req, account, origin) => {
     const payment = engine.getPaymentFor(account, param(req, 'paymentId'));
@@ -468,17 +547,28 @@ export function createApiRouter(deps: ApiDependencies): Router {
     ),
   );
   router.use('/v1', (error: unknown, _req: Request, res: Response, next: NextFunction): void => {
-    if (res.headersSent) {
-      next(error);
-      return;
-    }
-    const status = (error as { status?: unknown }).status;
-    // A body over the limit or in a broken encoding: the firewall's answer.
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      sendApiResponse(res, fromError({ ...firewallRefusal, status }), undefined, timers);
-      return;
-    }
-    sendApiResponse(res, fromError(apiError(500, 'P0198', DOWNSTREAM_ERROR)), undefined, timers);
+    if (res.headersSent) next(error);
+    else sendRouteError(res, error);
   });
-  return router;
+
+  function serveHotPath(req: IncomingMessage, res: ServerResponse): boolean {
+    const url = req.url;
+    if (req.method !== 'GET' || url === undefined || !url.startsWith(PAYMENT_PATH_PREFIX)) {
+      return false;
+    }
+    const paymentId = url.slice(PAYMENT_PATH_PREFIX.length);
+    if (!PLAIN_PAYMENT_ID.test(paymentId)) return false;
+    answer(
+      'getPayment',
+      undefined,
+      req,
+      res,
+      socketProtocol(req),
+      (account, origin) => getPaymentById(account, paymentId, origin),
+      (error) => sendRouteError(res, error),
+    );
+    return true;
+  }
+
+  return { router, serveHotPath };
 }
