@@ -33,20 +33,21 @@ export function sendApiResponse(
     return;
   }
   const headers: Record<string, string | number> = { ...response.headers };
-  let payload: Buffer | undefined;
+  // A string, not a Buffer: Node then sends the head and the body in one write.
+  let payload: string | undefined;
   if (response.body !== undefined) {
     let body: unknown = response.body;
     if (fault?.kind === 'missing-fields')
       body = withoutFields(body, fault.fields ?? DEFAULT_MISSING_FIELDS);
-    let json = JSON.stringify(body);
-    if (fault?.kind === 'malformed') json = json.slice(0, -1);
-    payload = Buffer.from(json, 'utf8');
+    payload = JSON.stringify(body);
+    if (fault?.kind === 'malformed') payload = payload.slice(0, -1);
     headers['content-type'] = 'application/json';
-    headers['content-length'] = payload.length;
+    headers['content-length'] = Buffer.byteLength(payload, 'utf8');
   }
   if (fault?.kind === 'truncated' && payload !== undefined) {
+    const bytes = Buffer.from(payload, 'utf8');
     res.writeHead(response.status, headers);
-    res.write(payload.subarray(0, Math.floor(payload.length / 2)), () => res.socket?.destroy());
+    res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.socket?.destroy());
     return;
   }
   if (fault?.kind === 'slow-body') {
