@@ -49,7 +49,7 @@ export function createJourneyClients(config: ResolvedJourneyConfig): JourneyClie
           timeoutMs: config.timeoutMs,
           maxRetries: config.maxRetries,
           sleep: config.sleep,
-          ...(config.proxy === undefined ? {} : { proxy: config.proxy }),
+          ...(config.proxy.from === 'option' ? { proxy: config.proxy.value } : {}),
         }),
         accountId: accountFingerprint(key),
       };

@@ -162,8 +162,11 @@ export interface ResolvedJourneyConfig {
   leaseMs: number;
   timeoutMs: number;
   maxRetries: number;
-  /** The `proxy` option as given (checked, and the environment read, by the client's rules). */
-  proxy: string | false | undefined;
+  /**
+   * Where each client's proxy comes from: the `proxy` option as given, or the environment
+   * (both checked by the client's rules).
+   */
+  proxy: { from: 'environment' } | { from: 'option'; value: string | false };
   now: () => number;
   /** Waits between the client's retries: the given `sleep`, else the client's default. */
   sleep: (ms: number) => Promise<void>;
@@ -248,7 +251,10 @@ export function resolveJourneyOptions(options: unknown): ResolvedJourneyConfig {
       ) * 1000,
     timeoutMs: connection.timeoutMs,
     maxRetries: connection.maxRetries,
-    proxy: connection.proxy,
+    proxy:
+      connection.proxy === undefined
+        ? { from: 'environment' }
+        : { from: 'option', value: connection.proxy },
     now: clock.now,
     sleep: connection.sleep,
   };
