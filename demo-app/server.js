@@ -53,10 +53,13 @@ const { adminRoutes } = require('./lib/admin.js');
 const { securityHeaders } = require('./lib/security.js');
 const { payStartRateLimits } = require('./lib/rate-limit.js');
 const { createDemoStore } = require('./lib/store.js');
+const { footerPages } = require('./lib/footer-pages.js');
 
 const GOVUK_PAY_HOSTS = ['*.payments.service.gov.uk'];
 const GOVUK_PAY_FORM_ORIGINS = ['https://*.payments.service.gov.uk'];
 const MOUNT_PATH = '/payment';
+const SESSION_COOKIE_NAME = 'demo_session';
+const PAYMENT_COOKIE_NAME = 'govuk_pay';
 const GOVUK_FRONTEND = path.join(
   path.dirname(require.resolve('govuk-frontend/package.json')),
   'dist',
@@ -149,6 +152,8 @@ function languageMiddleware(req, res, next) {
  *   With the embedded simulator, one is generated and the simulator sends it webhooks.
  * @param {{ windowMs?: number, perSession?: number, perClient?: number }} [options.payStartLimits]
  *   Rate limits on POST /payment/start. Default: 10 a minute per session, 30 per client IP.
+ * @param {number | string | boolean} [options.trustProxy] Express's `trust proxy`, with an https
+ *   `publicUrl` (which means a TLS-terminating proxy in front). Default: 1, one proxy hop.
  * @returns {Promise<{ app, simulator, simulatorUrl, simulatorPagesUrl, journey, orders,
  *   close(): Promise<void> }>}
  */
@@ -192,7 +197,11 @@ async function createDemoApp(options) {
       ...payApi,
       publicUrl: publicOrigin,
       mountPath: MOUNT_PATH,
-      cookie: { secrets: [deriveSecret(secret, 'payment cookie')], secure: https },
+      cookie: {
+        secrets: [deriveSecret(secret, 'payment cookie')],
+        name: PAYMENT_COOKIE_NAME,
+        secure: https,
+      },
       nextUrlHosts,
       ...(options.store === undefined ? {} : { store: options.store }),
       createPayment: createPaymentDetails({ orders }),
@@ -214,13 +223,17 @@ async function createDemoApp(options) {
 
   const app = express();
   app.disable('x-powered-by');
+  // An https publicUrl means TLS ends at a proxy in front of us. Trusting it gives req.secure (so
+  // express-session sets its Secure cookie at all) and req.ip per client (so the per-IP limit on
+  // starts counts citizens, not the proxy). Over http nothing is in front, and nothing is trusted.
+  if (https) app.set('trust proxy', options.trustProxy ?? 1);
   configureViews(app);
   app.use(securityHeaders({ publicUrl: publicOrigin, paymentOrigins: formOrigins }));
   serveAssets(app);
   app.use(express.urlencoded({ extended: false, limit: '10kb' }));
   app.use(
     session({
-      name: 'demo_session',
+      name: SESSION_COOKIE_NAME,
       secret: deriveSecret(secret, 'session'),
       resave: false,
       saveUninitialized: false,
@@ -230,6 +243,9 @@ async function createDemoApp(options) {
     }),
   );
   app.use(languageMiddleware);
+  app.use(
+    footerPages({ sessionCookieName: SESSION_COOKIE_NAME, paymentCookieName: PAYMENT_COOKIE_NAME }),
+  );
   app.use(citizenRoutes({ orders, payStartUrl: `${MOUNT_PATH}/start` }));
   app.post(
     `${MOUNT_PATH}/start`,

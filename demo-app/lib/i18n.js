@@ -107,6 +107,55 @@ const messages = {
     'missing.text':
       'Your payment session may have timed out, or you may have opened this page in a different browser. If you have paid, you will be sent your permit. Do not pay again.',
     'missing.checkAnswers': 'Go back to your answers',
+
+    'footer.supportLinks': 'Support links',
+    'footer.cookies': 'Cookies',
+    'footer.accessibility': 'Accessibility statement',
+
+    'cookies.title': 'Cookies',
+    'cookies.intro':
+      'Cookies are small files saved on your phone, tablet or computer when you visit a website.',
+    'cookies.essentialHeading': 'Essential cookies',
+    'cookies.essential':
+      'We only use the cookies this service needs to work. We do not use cookies to measure how you use the service, so we do not ask for your permission.',
+    'cookies.tableCaption': 'Cookies this service sets',
+    'cookies.name': 'Name',
+    'cookies.purpose': 'Purpose',
+    'cookies.expires': 'Expires',
+    'cookies.session.purpose':
+      'Remembers your answers, and the language you chose, as you go through the service',
+    'cookies.session.expires': '4 hours after you last use the service',
+    'cookies.payment.purpose':
+      'Links your payment on GOV.UK Pay to your application when you come back from paying',
+    'cookies.payment.expires': '2 hours',
+    'cookies.govukPay': 'GOV.UK Pay’s pages set their own cookies while you pay.',
+
+    'accessibility.title': 'Accessibility statement for Pay for a resident parking permit',
+    'accessibility.intro':
+      'This accessibility statement applies to the Pay for a resident parking permit demonstration service.',
+    'accessibility.designed':
+      'This service is built with the GOV.UK Design System. We want as many people as possible to be able to use it. For example, that means you should be able to:',
+    'accessibility.can.colours':
+      'change colours, contrast levels and fonts using your browser or device settings',
+    'accessibility.can.zoom': 'zoom in up to 400% without the text spilling off the screen',
+    'accessibility.can.keyboard':
+      'get through the service using just a keyboard or speech recognition software',
+    'accessibility.can.screenReader': 'listen to the service using a screen reader',
+    'accessibility.howHeading': 'How accessible this service is',
+    'accessibility.how':
+      'We test every page with the axe accessibility checker, in English and Welsh. Accessibility specialists have not yet audited this demonstration service.',
+    'accessibility.reportingHeading': 'Reporting accessibility problems',
+    'accessibility.reporting':
+      'This is a demonstration service. In a real service, this section tells you how to contact the team that runs it if you need information in a different format or find a problem.',
+    'accessibility.enforcementHeading': 'Enforcement procedure',
+    'accessibility.enforcement':
+      'The Equality and Human Rights Commission (EHRC) is responsible for enforcing the Public Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018 (the ‘accessibility regulations’). If you’re not happy with how we respond to your complaint, contact the Equality Advisory and Support Service (EASS).',
+    'accessibility.eass': 'Contact the Equality Advisory and Support Service (EASS)',
+    'accessibility.complianceHeading': 'Compliance status',
+    'accessibility.compliance':
+      'This service is designed to meet the Web Content Accessibility Guidelines version 2.2 AA standard. It has not been audited yet, so we cannot say it fully complies.',
+    'accessibility.preparationHeading': 'Preparation of this accessibility statement',
+    'accessibility.preparation': 'This statement was prepared on 1 December 2026.',
   },
   cy: {
     'service.name': 'Talu am drwydded parcio i breswylwyr',
@@ -211,6 +260,56 @@ const messages = {
     'missing.text':
       'Efallai bod eich sesiwn talu wedi dod i ben, neu efallai eich bod wedi agor y dudalen hon mewn porwr gwahanol. Os ydych wedi talu, byddwch yn cael eich trwydded. Peidiwch â thalu eto.',
     'missing.checkAnswers': 'Mynd yn ôl i’ch atebion',
+
+    'footer.supportLinks': 'Dolenni cymorth',
+    'footer.cookies': 'Cwcis',
+    'footer.accessibility': 'Datganiad hygyrchedd',
+
+    'cookies.title': 'Cwcis',
+    'cookies.intro':
+      'Ffeiliau bach yw cwcis sy’n cael eu cadw ar eich ffôn, llechen neu gyfrifiadur pan fyddwch yn ymweld â gwefan.',
+    'cookies.essentialHeading': 'Cwcis hanfodol',
+    'cookies.essential':
+      'Dim ond y cwcis sydd eu hangen ar y gwasanaeth hwn i weithio rydym yn eu defnyddio. Nid ydym yn defnyddio cwcis i fesur sut rydych yn defnyddio’r gwasanaeth, felly nid ydym yn gofyn am eich caniatâd.',
+    'cookies.tableCaption': 'Y cwcis mae’r gwasanaeth hwn yn eu gosod',
+    'cookies.name': 'Enw',
+    'cookies.purpose': 'Pwrpas',
+    'cookies.expires': 'Yn dod i ben',
+    'cookies.session.purpose':
+      'Yn cofio eich atebion, a’r iaith a ddewisoch, wrth i chi fynd drwy’r gwasanaeth',
+    'cookies.session.expires': '4 awr ar ôl i chi ddefnyddio’r gwasanaeth ddiwethaf',
+    'cookies.payment.purpose':
+      'Yn cysylltu eich taliad ar GOV.UK Pay â’ch cais pan fyddwch yn dod yn ôl ar ôl talu',
+    'cookies.payment.expires': '2 awr',
+    'cookies.govukPay':
+      'Mae tudalennau GOV.UK Pay yn gosod eu cwcis eu hunain tra byddwch yn talu.',
+
+    'accessibility.title': 'Datganiad hygyrchedd ar gyfer Talu am drwydded parcio i breswylwyr',
+    'accessibility.intro':
+      'Mae’r datganiad hygyrchedd hwn yn berthnasol i’r gwasanaeth arddangos Talu am drwydded parcio i breswylwyr.',
+    'accessibility.designed':
+      'Mae’r gwasanaeth hwn wedi’i adeiladu gyda System Ddylunio GOV.UK. Rydym eisiau i gymaint o bobl â phosibl allu ei ddefnyddio. Er enghraifft, mae hynny’n golygu y dylech allu:',
+    'accessibility.can.colours':
+      'newid lliwiau, lefelau cyferbyniad a ffontiau gan ddefnyddio gosodiadau eich porwr neu’ch dyfais',
+    'accessibility.can.zoom': 'chwyddo hyd at 400% heb i’r testun fynd oddi ar y sgrin',
+    'accessibility.can.keyboard':
+      'mynd drwy’r gwasanaeth gan ddefnyddio bysellfwrdd yn unig neu feddalwedd adnabod lleferydd',
+    'accessibility.can.screenReader': 'gwrando ar y gwasanaeth gan ddefnyddio darllenydd sgrin',
+    'accessibility.howHeading': 'Pa mor hygyrch yw’r gwasanaeth hwn',
+    'accessibility.how':
+      'Rydym yn profi pob tudalen gyda’r offeryn gwirio hygyrchedd axe, yn Saesneg ac yn Gymraeg. Nid yw arbenigwyr hygyrchedd wedi archwilio’r gwasanaeth arddangos hwn eto.',
+    'accessibility.reportingHeading': 'Rhoi gwybod am broblemau hygyrchedd',
+    'accessibility.reporting':
+      'Gwasanaeth arddangos yw hwn. Mewn gwasanaeth go iawn, mae’r adran hon yn dweud wrthych sut i gysylltu â’r tîm sy’n ei redeg os oes angen gwybodaeth arnoch mewn fformat gwahanol neu os byddwch yn dod o hyd i broblem.',
+    'accessibility.enforcementHeading': 'Gweithdrefn orfodi',
+    'accessibility.enforcement':
+      'Y Comisiwn Cydraddoldeb a Hawliau Dynol (EHRC) sy’n gyfrifol am orfodi Rheoliadau Hygyrchedd Cyrff Sector Cyhoeddus (Gwefannau a Chymwysiadau Symudol) (Rhif 2) 2018 (y ‘rheoliadau hygyrchedd’). Os nad ydych yn hapus gyda sut rydym yn ymateb i’ch cwyn, cysylltwch â’r Gwasanaeth Cynghori a Chefnogi Cydraddoldeb (EASS).',
+    'accessibility.eass': 'Cysylltu â’r Gwasanaeth Cynghori a Chefnogi Cydraddoldeb (EASS)',
+    'accessibility.complianceHeading': 'Statws cydymffurfio',
+    'accessibility.compliance':
+      'Mae’r gwasanaeth hwn wedi’i gynllunio i fodloni safon AA Canllawiau Hygyrchedd Cynnwys y We fersiwn 2.2. Nid yw wedi cael ei archwilio eto, felly ni allwn ddweud ei fod yn cydymffurfio’n llawn.',
+    'accessibility.preparationHeading': 'Paratoi’r datganiad hygyrchedd hwn',
+    'accessibility.preparation': 'Paratowyd y datganiad hwn ar 1 Rhagfyr 2026.',
   },
 };
 

@@ -11,18 +11,28 @@ function constantTimeEqual(a, b) {
 }
 
 /**
- * helmet with a strict Content Security Policy: scripts and styles only from this origin, no
- * inline script at all. `form-action` must also allow GOV.UK Pay, because browsers apply it to
- * the redirect that follows the "Continue to payment" form.
+ * A fresh nonce for each response, for the one inline script of govuk-frontend's template
+ * (`cspNonce` in layout.njk). 128 random bits, so a page cannot guess the next response's.
+ */
+function assignCspNonce(req, res, next) {
+  res.locals.cspNonce = randomBytes(16).toString('base64');
+  next();
+}
+
+/**
+ * helmet with a strict Content Security Policy: scripts and styles only from this origin, and no
+ * inline script but the one that carries this response's nonce. `form-action` must also allow
+ * GOV.UK Pay, because browsers apply it to the redirect that follows the "Continue to payment"
+ * form.
  */
 function securityHeaders({ publicUrl, paymentOrigins }) {
   const https = new URL(publicUrl).protocol === 'https:';
-  return helmet({
+  const policy = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
         'default-src': ["'self'"],
-        'script-src': ["'self'"],
+        'script-src': ["'self'", (req, res) => `'nonce-${res.locals.cspNonce}'`],
         'style-src': ["'self'"],
         'img-src': ["'self'"],
         'font-src': ["'self'"],
@@ -38,6 +48,7 @@ function securityHeaders({ publicUrl, paymentOrigins }) {
     // HSTS means nothing over http and would only confuse a local run.
     strictTransportSecurity: https ? { maxAge: 31536000, includeSubDomains: true } : false,
   });
+  return [assignCspNonce, policy];
 }
 
 /**

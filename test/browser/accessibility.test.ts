@@ -1,6 +1,7 @@
 /**
- * axe-core in chromium on every demo page and every simulator page the citizen can reach, in
- * English and Welsh: no serious or critical violation (GOV.UK services must meet WCAG 2.2 AA).
+ * axe-core in chromium on every demo page (the footer's cookies and accessibility pages too) and
+ * every simulator page the citizen can reach, in English and Welsh: no serious or critical
+ * violation (GOV.UK services must meet WCAG 2.2 AA).
  * The context bypasses CSP only so that axe can be injected; the journey tests run under it.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -208,5 +209,30 @@ describeBrowser('accessibility of every page (axe-core)', () => {
 
     expectNoFailures();
     expect(checked).toHaveLength(7);
+  }, 90_000);
+
+  test('the footer pages, reached from the footer, in English and Welsh', async () => {
+    const footerLink = (name: string) =>
+      page.locator('.govuk-footer').getByRole('link', { name, exact: true });
+    await page.goto(`${base()}/`);
+    await footerLink('Cookies').click();
+    await audit('cookies', 'Cookies');
+    await footerLink('Accessibility statement').click();
+    await audit(
+      'accessibility statement',
+      'Accessibility statement for Pay for a resident parking permit',
+    );
+
+    await page.goto(`${base()}/accessibility-statement?lang=cy`);
+    expect(await page.locator('html').getAttribute('lang')).toBe('cy');
+    await audit(
+      'Welsh accessibility statement',
+      'Datganiad hygyrchedd ar gyfer Talu am drwydded parcio i breswylwyr',
+    );
+    await footerLink('Cwcis').click();
+    await audit('Welsh cookies', 'Cwcis');
+
+    expectNoFailures();
+    expect(checked).toHaveLength(4);
   }, 90_000);
 });

@@ -129,7 +129,7 @@ describe('demo-app over HTTP', () => {
   const get = (path: string, init: RequestInit = {}) =>
     fetch(`${running.url}${path}`, { redirect: 'manual', ...init });
 
-  test('a strict CSP with no inline script, and no-store on the citizen pages', async () => {
+  test('a strict CSP: no inline script but the one with this response’s nonce; no-store on the citizen pages', async () => {
     const response = await get('/');
     const csp = response.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("script-src 'self'");
@@ -142,8 +142,14 @@ describe('demo-app over HTTP', () => {
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
     expect(response.headers.get('cache-control')).toBe('no-store');
     const html = await response.text();
-    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    // govuk/template.njk's one inline script carries the nonce the CSP names; none goes without.
+    const nonce = /script-src 'self' 'nonce-([A-Za-z0-9+/=]{24})'/.exec(csp)?.[1];
+    expect(nonce).toBeDefined();
+    const inline = html.match(/<script(?![^>]*\bsrc=)[^>]*>/g) ?? [];
+    expect(inline).toEqual([`<script nonce="${nonce}">`]);
     expect(html).toContain('<html lang="en"');
+    const again = await get('/');
+    expect(again.headers.get('content-security-policy')).not.toContain(nonce);
   });
 
   test('the language switch only ever redirects to a path on this site', async () => {
@@ -161,6 +167,33 @@ describe('demo-app over HTTP', () => {
       const response = await get(sneaky);
       expect(response.headers.get('location')).toBe('/');
     }
+  });
+
+  test('the footer links to the cookies page and the accessibility statement, in both languages', async () => {
+    const home = await (await get('/')).text();
+    expect(home).toContain('<a class="govuk-footer__link" href="/cookies">');
+    expect(home).toContain('<a class="govuk-footer__link" href="/accessibility-statement">');
+
+    const cookies = await (await get('/cookies')).text();
+    expect(cookies).toContain('<h1 class="govuk-heading-l">Cookies</h1>');
+    // The cookies the demo really sets, by their real names.
+    expect(cookies).toMatch(/<th scope="row" class="govuk-table__header">\s*demo_session\s*</);
+    expect(cookies).toMatch(/<th scope="row" class="govuk-table__header">\s*govuk_pay\s*</);
+    const statement = await (await get('/accessibility-statement')).text();
+    expect(statement).toContain('Accessibility statement for Pay for a resident parking permit');
+    expect(statement).toContain('Web Content Accessibility Guidelines version 2.2 AA');
+
+    const switched = await get('/cookies?lang=cy');
+    const welshCookie = { cookie: (switched.headers.get('set-cookie') ?? '').split(';')[0]! };
+    const welsh = await (await get('/cookies', { headers: welshCookie })).text();
+    expect(welsh).toContain('<html lang="cy"');
+    expect(welsh).toContain('<h1 class="govuk-heading-l">Cwcis</h1>');
+    expect(welsh).toContain('<a class="govuk-footer__link" href="/accessibility-statement">');
+    expect(welsh).toMatch(/Datganiad hygyrchedd\s*<\/a>/);
+    const welshStatement = await (
+      await get('/accessibility-statement', { headers: welshCookie })
+    ).text();
+    expect(welshStatement).toContain('Datganiad hygyrchedd ar gyfer Talu am drwydded parcio');
   });
 
   test('paying without a complete application creates no payment', async () => {

@@ -4,6 +4,7 @@
  * the citizen.
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
@@ -99,12 +100,17 @@ export interface DemoApp {
 }
 
 export interface RunningDemo {
+  /** The demo's public URL: its own address unless `publicUrl` was given. */
   url: string;
+  /** The listening server, at 127.0.0.1 on a free port. */
+  server: Server;
   demo: DemoApp;
   close(): Promise<void>;
 }
 
 export interface StartDemoOptions {
+  /** The demo's external origin; default its own http://127.0.0.1:port. */
+  publicUrl?: string;
   adminPassword?: string;
   maxRetries?: number;
   timeoutMs?: number;
