@@ -7,6 +7,7 @@
 //   node bench/simulator.mjs [--quick]
 //   BENCH_CHILD_FLAGS='--cpu-prof' node bench/simulator.mjs   (extra node flags for the simulator)
 import { fork } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -147,8 +148,11 @@ async function runParent() {
     await ask('finish', { paymentId: finished });
     const get = (id, duration) => load({ url: `${url}/v1/payments/${id}`, duration });
     await get(unfinished, 1); // warm-up
+    // Other work on the machine moves these figures far more than small code changes do.
+    const loadBeforeGets = loadavg()[0];
     const getUnfinished = await get(unfinished, seconds);
     const getFinished = await get(finished, seconds);
+    const loadAfterGets = loadavg()[0];
 
     const mb = (bytes) => Math.round((bytes / 1024 / 1024) * 10) / 10;
     const rps = (run) => Math.round((run.statuses['200'] ?? 0) / run.result.duration);
@@ -185,6 +189,8 @@ async function runParent() {
         keepAlive: true,
         gcExposed,
         node: process.version,
+        loadAverage1mBeforeGets: Math.round(loadBeforeGets * 100) / 100,
+        loadAverage1mAfterGets: Math.round(loadAfterGets * 100) / 100,
         seconds: Math.round((Date.now() - started) / 100) / 10,
       },
     };
