@@ -186,6 +186,7 @@ describeBuilt('the packed package, installed in an empty project', () => {
       './redis',
       './simulator',
       './testing',
+      './views',
     ]);
   });
 
