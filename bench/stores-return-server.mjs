@@ -20,6 +20,8 @@ import {
 } from './lib/bench-config.mjs';
 
 const require = createRequire(import.meta.url);
+// The build under test: dist/cjs, or GOVUK_PAY_DIST (an absolute path) for another build.
+const dist = process.env.GOVUK_PAY_DIST ?? '../dist/cjs';
 const express = require('express');
 const TTL_MS = 120 * 60 * 1000;
 
@@ -32,7 +34,7 @@ async function connect(kind, url) {
     await client.connect();
     return {
       makeStore: () => {
-        const { RedisStore } = require('../dist/cjs/stores/redis.js');
+        const { RedisStore } = require(`${dist}/stores/redis.js`);
         return new RedisStore({ client, prefix: `bench-return-${process.pid}:` });
       },
       write: async (paymentId) =>
@@ -45,7 +47,7 @@ async function connect(kind, url) {
   const schema = `bench_return_${process.pid}`;
   return {
     makeStore: async () => {
-      const { PostgresStore } = require('../dist/cjs/stores/postgres.js');
+      const { PostgresStore } = require(`${dist}/stores/postgres.js`);
       const store = new PostgresStore({ pool, schema });
       await store.migrate();
       return store;
@@ -78,7 +80,7 @@ try {
   let closeApp = async () => {};
 
   if (side === 'journey') {
-    const { payJourney } = require('../dist/cjs/index.js');
+    const { payJourney } = require(`${dist}/index.js`);
     const journey = payJourney({
       apiKey: API_KEY,
       apiBaseUrl: upstreamUrl,

@@ -262,7 +262,8 @@ export class PostgresStore implements PaymentStore {
   // Calls that a busy service makes many of at once: each kind is coalesced into one statement
   // over arrays while others of its kind are running, and sent as its plain statement when alone.
   readonly #claims = this.#batcher<{ key: string; ttlMs: number }, boolean>(
-    'key',
+    (item) => item.key,
+    false,
     async ({ key, ttlMs }) => (await this.#query(this.#sql.claim, [key, ttlMs])).rows.length === 1,
     async (items) => {
       const { rows } = await this.#query(this.#sql.claimMany, [
@@ -274,6 +275,7 @@ export class PostgresStore implements PaymentStore {
     },
   );
   readonly #releases = this.#batcher<string, void>(
+    (key) => key,
     undefined,
     async (key) => {
       await this.#query(this.#sql.release, [key]);
@@ -284,6 +286,7 @@ export class PostgresStore implements PaymentStore {
     },
   );
   readonly #pendingDeletes = this.#batcher<string, void>(
+    (id) => id,
     undefined,
     async (id) => {
       await this.#query(this.#sql.deletePending, [id]);
@@ -294,7 +297,8 @@ export class PostgresStore implements PaymentStore {
     },
   );
   readonly #commits = this.#batcher<{ key: string; token: string; retentionMs: number }, boolean>(
-    'key',
+    (item) => `${item.key}\0${item.token}`,
+    false,
     async ({ key, token, retentionMs }) =>
       (await this.#query(this.#sql.commit, [key, token, retentionMs])).rowCount === 1,
     async (items) => {
@@ -307,6 +311,10 @@ export class PostgresStore implements PaymentStore {
       return items.map((item) => committed.has(`${item.key}\0${item.token}`));
     },
   );
+  readonly #beginsInFlight = new Map<
+    string,
+    Promise<{ status: string; attempt: number } | undefined>
+  >();
   #writes = 0;
   #backgroundPurge: Promise<void> | undefined;
 
@@ -462,16 +470,31 @@ export class PostgresStore implements PaymentStore {
     // An empty answer means another caller inserted the key after this statement's snapshot:
     // asking again sees it. Three tries is plenty; a fourth would mean a key churning faster
     // than a round trip, which is a lease shorter than any journey uses.
+    const inFlight = this.#beginsInFlight.get(key);
+    if (inFlight !== undefined) {
+      // A begin of this key is on its way: its answer is this call's too, as if this one had
+      // come just after it (a refresh storm on one payment then costs one statement).
+      const row = await inFlight.catch(() => undefined);
+      if (row?.status === 'settled') return { status: 'settled' };
+      if (row !== undefined) return { status: 'leased', attempt: row.attempt };
+    }
     for (let round = 0; round < 3; round += 1) {
-      const { rows } = await this.#query(this.#sql.begin, [
-        key,
-        token,
-        lease,
-        ATTEMPT_RETENTION_MS,
-      ]);
-      const row = rows[0];
+      const running = this.#query(this.#sql.begin, [key, token, lease, ATTEMPT_RETENTION_MS]).then(
+        ({ rows }) =>
+          rows[0] === undefined
+            ? undefined
+            : { status: String(rows[0].status), attempt: Number(rows[0].attempt) },
+      );
+      if (!this.#beginsInFlight.has(key)) {
+        this.#beginsInFlight.set(key, running);
+        const forget = (): void => {
+          if (this.#beginsInFlight.get(key) === running) this.#beginsInFlight.delete(key);
+        };
+        running.then(forget, forget);
+      }
+      const row = await running;
       if (row === undefined) continue;
-      const attempt = Number(row.attempt);
+      const { attempt } = row;
       if (row.status === 'acquired') return { status: 'acquired', lease: { token, attempt } };
       if (row.status === 'settled') return { status: 'settled' };
       return { status: 'leased', attempt };
@@ -605,42 +628,31 @@ export class PostgresStore implements PaymentStore {
   }
 
   /**
-   * A batcher that sends one item by `one` and several by `many`, listed in key order so that
-   * two batches touching the same rows lock them in the same order. Items with the same key go
-   * in separate statements, so each caller gets the answer it would have had on its own: of
-   * two racing claims, one wins. A batch that lost a deadlock or a serialization race is sent
-   * once more.
+   * A batcher that sends one item by `one` and several by `many`, in the order of `identity`
+   * (so two batches touching the same rows lock them in the same order). An item repeated in
+   * one batch is sent once, and its repeats answer `repeated`, as a call made just after the
+   * first would have: of two racing claims of one key, one wins. A batch that lost a deadlock
+   * or a serialization race is sent once more.
    */
   #batcher<Item, Result>(
-    keyField: keyof Item | undefined,
+    identity: (item: Item) => string,
+    repeated: Result,
     one: (item: Item) => Promise<Result>,
     many: (items: readonly Item[]) => Promise<readonly Result[]>,
   ): StatementBatcher<Item, Result> {
-    const keyOf = (item: Item): string => String(keyField === undefined ? item : item[keyField]);
-    const send = (items: readonly Item[]): Promise<readonly Result[]> =>
-      items.length === 1 ? one(items[0] as Item).then((result) => [result]) : many(items);
     const runOnce = async (items: readonly Item[]): Promise<readonly Result[]> => {
-      const results = new Array<Result>(items.length);
-      let waiting = items
-        .map((_, i) => i)
-        .sort((a, b) => compareKeys(keyOf(items[a] as Item), keyOf(items[b] as Item)));
-      while (waiting.length > 0) {
-        // Each statement takes the first waiting item of every key.
-        const seen = new Set<string>();
-        const now: number[] = [];
-        const later: number[] = [];
-        for (const i of waiting) {
-          const key = keyOf(items[i] as Item);
-          (seen.has(key) ? later : now).push(i);
-          seen.add(key);
-        }
-        const answers = await send(now.map((i) => items[i] as Item));
-        now.forEach((i, k) => {
-          results[i] = answers[k] as Result;
-        });
-        waiting = later;
-      }
-      return results;
+      const firsts = new Map<string, number>();
+      items.forEach((item, i) => {
+        if (!firsts.has(identity(item))) firsts.set(identity(item), i);
+      });
+      const sent = [...firsts.entries()]
+        .sort(([a], [b]) => compareKeys(a, b))
+        .map(([, i]) => items[i] as Item);
+      const answers = sent.length === 1 ? [await one(sent[0] as Item)] : await many(sent);
+      const byIdentity = new Map(sent.map((item, k) => [identity(item), answers[k] as Result]));
+      return items.map((item, i) =>
+        firsts.get(identity(item)) === i ? (byIdentity.get(identity(item)) as Result) : repeated,
+      );
     };
     return new StatementBatcher<Item, Result>(
       async (items) => {

@@ -314,6 +314,24 @@ describeWithServer('DATABASE_URL', 'PostgresStore against a real server', (url) 
       expect(await batched.beginSettlement(key, 60_000)).toEqual({ status: 'settled' });
     }
 
+    // A refresh storm on one payment: the begins and "shown" claims made at once share their
+    // statements, and the answers are those of calls made one after another.
+    const storm = `{storm-${randomUUID()}}`;
+    statements = 0;
+    const begins = await Promise.all(
+      Array.from({ length: 30 }, () => batched.beginSettlement(`settle:${storm}`, 60_000)),
+    );
+    const shown = await Promise.all(
+      Array.from({ length: 30 }, () => batched.claim(`shown:${storm}`, 60_000)),
+    );
+    expect(statements).toBeLessThan(15);
+    expect(begins.filter((b) => b.status === 'acquired')).toHaveLength(1);
+    expect(begins.filter((b) => b.status === 'leased')).toHaveLength(29);
+    expect(
+      begins.every((b) => b.status !== 'settled' && (b.status !== 'leased' || b.attempt === 1)),
+    ).toBe(true);
+    expect(shown.filter(Boolean)).toHaveLength(1);
+
     // Releases and pending deletes, coalesced too, are seen at once by another connection.
     await Promise.all(keys.map((key) => batched.savePending(record(key), 60_000)));
     await Promise.all(keys.flatMap((key) => [batched.release(key), batched.deletePending(key)]));
