@@ -2,7 +2,7 @@
 // alternating rounds, and writes bench/RESULTS.md. Every server runs in its own process, with the
 // simulator as the upstream in another; autocannon drives them from this one.
 //
-//   node bench/run.mjs [--quick] [--only=return,start,seal,reconcile,stores,stores-return,webhooks,soak,simulator,import,faults]
+//   node bench/run.mjs [--quick] [--only=return,start,seal,reconcile,stores,stores-return,webhooks,soak,simulator,import,instances,faults]
 //                      [--cpu-prof]      profile the journey and baseline servers (bench/profiles/)
 //                      [--no-write]      print, but leave bench/RESULTS.md as it is
 import { spawn, spawnSync } from 'node:child_process';
@@ -689,6 +689,21 @@ await section('import', 'Import time', async () => {
 });
 
 let faultMatrix;
+// bench/instances.mjs (the stores helper's): the several-instances crash run at 1,000 citizens.
+await section('instances', 'Several instances with crashes', async () => {
+  const script = join(BENCH_DIR, 'instances.mjs');
+  const result = await runScript(script, {
+    timeoutMs: 3_600_000,
+    args: QUICK ? ['--quick'] : [],
+  });
+  const json = figuresOf(script, result);
+  jsonFigures(
+    `Several instances with crashes (bench/instances.mjs, exit code ${result.code})`,
+    json.figures,
+  );
+  figures.push(...json.targets.map((t) => ({ section: 'Several instances', ...t })));
+});
+
 await section('faults', 'Reliability fault matrix', async () => {
   // Run the matrix here, so RESULTS.md never quotes a stale one from an older checkout.
   const jest = join(ROOT, 'node_modules/jest/bin/jest.js');
