@@ -23,6 +23,7 @@ export type {
 } from './client/index.js';
 export { payJourney, CrossSiteRequestError } from './journey/index.js';
 export type {
+  JourneyClock,
   JourneyCookieOptions,
   JourneyReconcileOptions,
   OutcomeHandler,

@@ -1,6 +1,7 @@
 export { payJourney } from './pay-journey.js';
 export type { PayJourney, PayJourneyMethods } from './pay-journey.js';
 export type {
+  JourneyClock,
   JourneyCookieOptions,
   JourneyReconcileOptions,
   OutcomeHandler,
