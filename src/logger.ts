@@ -68,21 +68,35 @@ export interface LoggedError {
 /**
  * An error thrown by the service's own code (`createPayment`, `onSettled`, `onStale`,
  * `onWebhook`), for the `err` key: its message and stack are the service's own words, which the
- * developer needs. Only named fields are copied, never the whole object: a `PayError` keeps to
- * its codes and path template, and an HTTP library's error would otherwise bring its request
- * headers (an API key) along. A thrown non-Error is named by its type only.
+ * developer needs. Each value in `hide` (the payment id the callback was given, say) is replaced
+ * by its name in braces wherever the words quote it: `{paymentId}`. Only named fields are copied,
+ * never the whole object: a `PayError` keeps to its codes and path template, and an HTTP
+ * library's error would otherwise bring its request headers (an API key) along. A thrown
+ * non-Error is named by its type only.
  */
-export function errorForLog(thrown: unknown): LoggedError {
+export function errorForLog(
+  thrown: unknown,
+  hide: Readonly<Record<string, string | undefined>> = {},
+): LoggedError {
   if (!(thrown instanceof Error)) return { type: typeof thrown };
   const fields = thrown as Error & Partial<Record<'code' | 'status' | 'field' | 'path', unknown>>;
+  const scrub = (text: string): string => {
+    let scrubbed = text;
+    for (const [name, value] of Object.entries(hide)) {
+      // Ids are long; a short value would blank out ordinary words.
+      if (value !== undefined && value.length >= 8)
+        scrubbed = scrubbed.replaceAll(value, `{${name}}`);
+    }
+    return scrubbed;
+  };
   // No prototype: pino's err serializer would otherwise call every copy's type `Object`, the
   // name of its constructor, where without one it takes `name`.
   const logged = Object.create(null) as LoggedError;
   return Object.assign(logged, {
     type: thrown.name,
     name: thrown.name,
-    message: thrown.message,
-    ...(thrown.stack === undefined ? {} : { stack: thrown.stack }),
+    message: scrub(thrown.message),
+    ...(thrown.stack === undefined ? {} : { stack: scrub(thrown.stack) }),
     ...(typeof fields.code === 'string' ? { code: fields.code } : {}),
     ...(typeof fields.status === 'number' ? { status: fields.status } : {}),
     ...(typeof fields.field === 'string' ? { field: fields.field } : {}),

@@ -267,7 +267,7 @@ class ReconcileRun {
         {
           payment: this.fingerprint(record.paymentId),
           error: errorName(err),
-          err: errorForLog(err),
+          err: errorForLog(err, { paymentId: record.paymentId }),
         },
         'govuk-pay-express: onStale threw',
       );

@@ -135,7 +135,7 @@ export function createSettler(options: SettlerOptions): Settler {
         {
           payment: fingerprint(payment.payment_id),
           error: errorName(hookErr),
-          err: errorForLog(hookErr),
+          err: errorForLog(hookErr, { paymentId: payment.payment_id }),
         },
         'govuk-pay-express: onStale threw',
       );
@@ -176,7 +176,7 @@ export function createSettler(options: SettlerOptions): Settler {
           payment: fingerprint(payment.payment_id),
           source,
           attempt: lease.attempt,
-          err: errorForLog(err),
+          err: errorForLog(err, { paymentId: payment.payment_id }),
         },
         'govuk-pay-express: onSettled threw; the payment stays unsettled and is settled again by the next feed that sees it',
       );

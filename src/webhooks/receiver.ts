@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { Request, Response } from 'express';
 import type { PayClient } from '../client/index.js';
 import { errorForLog } from '../logger.js';
@@ -146,19 +147,22 @@ export function createWebhookReceiver(deps: WebhookReceiverDeps): WebhookReceive
     }
   }
 
-  const settleQueue = createSettleQueue<PaymentRecord>({
+  const settleQueue = createSettleQueue<() => Promise<void>>({
     concurrency: config.concurrency,
     maxWaiting: MAX_WAITING_SETTLES,
-    work: settleFromTruth,
+    work: (settle) => settle(),
   });
 
   /** Queues the read once the answer is on its way, so it never delays the 200. */
   function settleAfterResponse(res: Response, record: PaymentRecord): void {
+    // Bound to this webhook's request, so its lines and trace are this request's, not those of
+    // the earlier webhook whose finished settle starts the queue's next one.
+    const settle = AsyncResource.bind(() => settleFromTruth(record));
     let queued = false;
     const queue = (): void => {
       if (queued) return;
       queued = true;
-      if (!settleQueue.add(record.paymentId, record) && !closed) {
+      if (!settleQueue.add(record.paymentId, settle) && !closed) {
         logger.warn(
           { payment: fingerprint(record.paymentId), waiting: settleQueue.waiting },
           'govuk-pay-express: too many webhooks waiting to be settled; this payment is left to the next reconciliation, which takes due payments first',
@@ -358,7 +362,11 @@ export function createWebhookReceiver(deps: WebhookReceiverDeps): WebhookReceive
       }
       if (err instanceof WebhookHandlerError) {
         logger.error(
-          { ...log, error: err.handlerError, err: errorForLog(err.thrown) },
+          {
+            ...log,
+            error: err.handlerError,
+            err: errorForLog(err.thrown, { resourceId: message.resource_id }),
+          },
           'govuk-pay-express: onWebhook threw; answered 500 so GOV.UK Pay sends the message again',
         );
       } else {

@@ -14,7 +14,7 @@ import type { Options as PinoHttpOptions } from 'pino-http';
 import { payUrlTemplate } from '../../src/observability/public';
 import { COOKIE_NAME, renderedOutcome } from '../helpers/journey-harness';
 import type { HarnessOptions } from '../helpers/journey-harness';
-import { eventually, startWebhookHarness } from '../webhooks/support';
+import { eventually, startWebhookHarness, WEBHOOK_SECRET } from '../webhooks/support';
 import type { WebhookHarness } from '../webhooks/support';
 
 /** The `redact` paths of the README's "Request loggers" block, as a reader would copy them. */
@@ -125,6 +125,33 @@ describe('request loggers', () => {
     expect(startDone?.req?.id).not.toBe(returnDone?.req?.id);
   });
 
+  it("logs each webhook's off-request settlement with that webhook's request id", async () => {
+    const harness = await startPinoHarness(documentedOptions(), {
+      // One at a time: each settle is started by the end of the one before it.
+      journey: { webhooks: { secrets: [WEBHOOK_SECRET], concurrency: 1 } },
+    });
+    const { h } = harness;
+    const payments = [await h.paidButNotReturned(), await h.paidButNotReturned()];
+    await Promise.all(
+      payments.map((p) => h.deliver(h.message('card_payment_succeeded', p.payment_id))),
+    );
+    await eventually(
+      () =>
+        libraryLines(harness.lines).filter((l) => l.msg === 'govuk-pay-express: payment settled')
+          .length === 2,
+      'both settlements',
+    );
+    const lines = libraryLines(harness.lines);
+    for (const settled of lines.filter((l) => l.msg === 'govuk-pay-express: payment settled')) {
+      const received = lines.find(
+        (l) =>
+          l.msg === 'govuk-pay-express: webhook received' && l['payment'] === settled['payment'],
+      );
+      expect(received?.req?.id).toMatch(/^req-\d+$/);
+      expect(settled.req?.id).toBe(received?.req?.id);
+    }
+  });
+
   it('logs a line outside any request with the configured logger, without a request id', async () => {
     const { h } = await startPinoHarness(documentedOptions());
     await h.journey.reconcile();
@@ -232,8 +259,9 @@ describe('request loggers', () => {
         }
       },
       journey: {
-        onWebhook: () => {
-          throw new TypeError('no handler for this payment link');
+        onWebhook: (event) => {
+          // The service's message quotes the id; the log keeps the words, not the id.
+          throw new TypeError(`no handler for payment link ${event.resource_id}`);
         },
         reconcile: {
           onStale: () => {
@@ -251,8 +279,10 @@ describe('request loggers', () => {
     );
     expect(webhookLine?.err).toMatchObject({
       type: 'TypeError',
-      message: 'no handler for this payment link',
+      message: 'no handler for payment link {resourceId}',
     });
+    expect(webhookLine?.err?.stack).toContain('no handler for payment link {resourceId}');
+    expect(harness.raw.join('')).not.toContain(elsewhere.payment_id);
 
     // A payment unreadable long after it was made is stale; onStale's own failure is logged.
     expect((await h.start(h.browser())).status).toBe(303);
