@@ -131,6 +131,7 @@ const NOW = `(extract(epoch from clock_timestamp()) * 1000)::bigint`;
  * in a database crash costs repeated work and never a second fulfilment: claims, their
  * release, and the deletion of a settled payment's pending record. Leases and their commits
  * always wait for the disk. Most of the cost of a small write on a real disk is that wait.
+ * On a pool each statement is a transaction of its own, so the setting ends with it.
  */
 const NO_DISK_WAIT = `(SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL`;
 
