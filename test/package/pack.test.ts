@@ -146,12 +146,17 @@ describeBuilt('the packed package, installed in an empty project', () => {
       'dist/cjs/client-entry.js',
       'dist/esm/client-entry.d.ts',
       'dist/cjs/cli.js',
+      'views/index.js',
+      'views/index.d.ts',
+      'views/govuk-pay-express/success.njk',
     ]) {
       expect(packedPaths).toContain(path);
     }
     expect(packedPaths.filter((path) => path.endsWith('.map'))).toEqual([]);
     expect(
-      packedPaths.filter((path) => !/^(dist\/|LICENSE$|README\.md$|package\.json$)/.test(path)),
+      packedPaths.filter(
+        (path) => !/^(dist\/|views\/|LICENSE$|README\.md$|package\.json$)/.test(path),
+      ),
     ).toEqual([]);
   });
 
