@@ -23,6 +23,12 @@ export type {
 } from './client/index.js';
 export { payJourney, CrossSiteRequestError } from './journey/index.js';
 export type {
+  HealthCheckOptions,
+  JourneyHealth,
+  ReconcileHealth,
+  ReconcileRunHealth,
+  StoreHealth,
+  WebhooksHealth,
   JourneyClock,
   JourneyCookieOptions,
   JourneyReconcileOptions,

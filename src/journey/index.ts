@@ -1,6 +1,14 @@
 export { payJourney } from './pay-journey.js';
 export type { PayJourney, PayJourneyMethods } from './pay-journey.js';
 export type {
+  HealthCheckOptions,
+  JourneyHealth,
+  ReconcileHealth,
+  ReconcileRunHealth,
+  StoreHealth,
+  WebhooksHealth,
+} from './health.js';
+export type {
   JourneyClock,
   JourneyCookieOptions,
   JourneyReconcileOptions,

@@ -206,8 +206,10 @@ describe('retries over real HTTP', () => {
 
     it('is NOT retried on a timeout', async () => {
       const { sleep, sleeps } = recordingSleep();
-      server.reply({ ...json(201, paymentBody(server.url)), delayMs: 1000 });
-      const error = await make({ sleep, timeoutMs: 50 })
+      // The timeout is long enough for the request to reach the server on a loaded machine (the
+      // point is that it got there and may have created the payment); the answer comes far later.
+      server.reply({ ...json(201, paymentBody(server.url)), delayMs: 30_000 });
+      const error = await make({ sleep, timeoutMs: 1000 })
         .createPayment(validCreateRequest)
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PayConnectionError);
