@@ -482,8 +482,8 @@ function rewriteStatus(req: http.IncomingMessage, res: http.ServerResponse, stat
   }) as typeof res.writeHead;
   const end = res.end.bind(res) as (chunk?: unknown) => http.ServerResponse;
   res.end = ((chunk?: unknown) => {
-    if (!Buffer.isBuffer(chunk)) return end(chunk);
-    const body = JSON.parse(chunk.toString('utf8')) as { state?: { status?: string } };
+    if (typeof chunk !== 'string' && !Buffer.isBuffer(chunk)) return end(chunk);
+    const body = JSON.parse(chunk.toString()) as { state?: { status?: string } };
     if (body.state !== undefined) body.state.status = status;
     return end(JSON.stringify(body));
   }) as typeof res.end;
