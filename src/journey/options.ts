@@ -195,7 +195,9 @@ export interface PayJourneyOptions {
   onSettled?: (result: SettledResult) => void | Promise<void>;
   /**
    * A pino-compatible logger. It never receives the API key, a `next_url`, a cookie or a
-   * payment id; payments are named by a short keyed fingerprint.
+   * payment id; payments are named by a short keyed fingerprint. Lines logged while handling a
+   * request go to its `req.log` when it has one (pino-http), so they carry the request id. Errors
+   * thrown by the service's own callbacks are logged under `err`, with the payment id scrubbed.
    * @default silent
    */
   logger?: Logger;
