@@ -13,13 +13,25 @@ const burst = (h: Harness, n: number, key?: string) =>
     ),
   );
 
+/** A burst from the top of a fresh second, or undefined if it ran past that second. */
+async function burstInOneWindow(h: Harness, n: number) {
+  h.sim.clock.advance(1000 - (h.sim.clock.now() % 1000));
+  const second = Math.floor(h.sim.clock.now() / 1000);
+  const results = await burst(h, n);
+  return Math.floor(h.sim.clock.now() / 1000) === second ? results : undefined;
+}
+
 describe('the emulated rate limit', () => {
   it('allows 15 POSTs per second per account by default, then 429 P0900', async () => {
     const h = await startSimulator();
     try {
-      // Start at the top of a second so the burst cannot straddle two windows.
-      h.sim.clock.advance(1000 - (h.sim.clock.now() % 1000));
-      const results = await burst(h, 16);
+      // Start at the top of a second, and judge only a burst that ended in the same second: a
+      // loaded machine can spread one across two windows. Bounded: a fresh window each try.
+      let results = await burstInOneWindow(h, 16);
+      for (let tries = 1; results === undefined && tries < 5; tries += 1) {
+        results = await burstInOneWindow(h, 16);
+      }
+      if (results === undefined) throw new Error('no burst of 16 POSTs fitted in one second');
       const statuses = results.map((r) => r.status).sort();
       expect(statuses.filter((s) => s === 201)).toHaveLength(15);
       const limited = results.find((r) => r.status === 429);
