@@ -10,6 +10,8 @@
 // stores-servers.mjs); the Redis test restarts a redis-server of its own. Prints one JSON
 // object: { figures, targets: [{ name, value, target, pass }] }.
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { postgresServer, redisServer } from './stores-servers.mjs';
@@ -93,10 +95,16 @@ function summaryOf(output) {
   if (head === null) return undefined;
   const counts = {};
   const rest = output.slice(head.index + head[0].length).split('\n');
+  // "  <what>: <count>" lines (what may hold colons), then "  problems: <none or a list>".
   for (const line of rest.slice(1)) {
-    const m = /^\s{2}([^:]+): (.+)$/.exec(line);
+    const problems = /^\s+problems: (.*)$/.exec(line);
+    if (problems !== null) {
+      counts.problems = problems[1];
+      break;
+    }
+    const m = /^\s+(.+): (\d+)$/.exec(line);
     if (m === null) break;
-    counts[m[1].trim()] = /^\d+$/.test(m[2]) ? Number(m[2]) : m[2];
+    counts[m[1]] = Number(m[2]);
   }
   return {
     match: head[2],
@@ -128,8 +136,14 @@ for (const { store, label, server, env, title } of STORES) {
   try {
     log(`${label}: ${CITIZENS} citizens across 3 instances, with kills`);
     const run = await runJest({ env, url: db.url, title });
+    // jest's whole output, for a failure's story: the figures keep only its tail.
+    const outputFile = join(tmpdir(), `govuk-pay-bench-instances-${store}.log`);
+    writeFileSync(outputFile, run.output);
     const summary = summaryOf(run.output);
-    const passed = run.code === 0 && /Tests:\s+1 passed/.test(run.output);
+    const passed =
+      run.code === 0 &&
+      /Tests:[^\n]*\b1 passed/.test(run.output) &&
+      !/Tests:[^\n]*failed/.test(run.output);
     const problems = summary?.counts.problems ?? 'no summary printed';
     const restarts = summary === undefined ? undefined : summary.kills;
     figures[store] = {
@@ -150,6 +164,7 @@ for (const { store, label, server, env, title } of STORES) {
       durationSeconds: Math.round(run.seconds),
     };
     if (!passed) {
+      figures[store].output = outputFile;
       figures[store].tail = run.output.trim().split('\n').slice(-12).join(' | ').slice(0, 1500);
     }
     targets.push({
