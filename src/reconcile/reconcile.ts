@@ -225,6 +225,13 @@ class ReconcileRun {
         return;
       case 'already_settled':
         summary.alreadySettled += 1;
+        // Committed earlier, by a feed whose pending delete did not happen (a store blip, or a
+        // crash between the two): forget it now, or every run would read it again for days.
+        try {
+          await deps.store.deletePending(record.paymentId);
+        } catch {
+          // The next run tries again; the settlement itself is safe.
+        }
         return;
       case 'in_progress':
         summary.inProgress += 1;

@@ -230,6 +230,22 @@ describe('faults', () => {
     return records;
   }
 
+  it('forgets the pending record of a payment settled whose pending delete failed, instead of reading it every run', async () => {
+    const [record] = await finishedPayments(1);
+    const deletePending = h.store.deletePending.bind(h.store);
+    h.store.deletePending = () => Promise.reject(new Error('store blipped'));
+    const first = await reconcilePending(h.deps);
+    expect(first.settled.success).toBe(1);
+    expect(await pendingIds(h.store)).toEqual([record!.paymentId]);
+
+    h.store.deletePending = deletePending;
+    const second = await reconcilePending(h.deps);
+    expect(second).toMatchObject({ checked: 1, alreadySettled: 1 });
+    expect(await pendingIds(h.store)).toEqual([]);
+    expect((await reconcilePending(h.deps)).checked).toBe(0);
+    expect(h.settled).toHaveLength(1);
+  });
+
   it('a 5xx, a dropped connection and a 404 do not stop the run; the next run settles the rest', async () => {
     await finishedPayments(5);
     // A payment made with another account's key: this account's key reads it as 404.
