@@ -5,7 +5,7 @@
  * The context bypasses CSP only so that axe can be injected; the journey tests run under it.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { RunningDemo } from './support';
+import type { RunningDemo } from '../helpers/browser-support';
 import {
   CARDS,
   describeBrowser,
@@ -20,7 +20,7 @@ import {
   pressPay,
   seriousViolations,
   startDemo,
-} from './support';
+} from '../helpers/browser-support';
 
 describeBrowser('accessibility of every page (axe-core)', () => {
   let browser: Browser;

@@ -5,7 +5,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Payment } from '../../src/client/types';
-import type { PageProblems, RunningDemo } from './support';
+import type { PageProblems, RunningDemo } from '../helpers/browser-support';
 import {
   CARDS,
   continueFromEndPage,
@@ -21,7 +21,7 @@ import {
   screenshot,
   seriousViolations,
   startDemo,
-} from './support';
+} from '../helpers/browser-support';
 
 const PASSWORD = 'correct horse battery staple';
 

@@ -2,8 +2,8 @@
  * The demo's own pieces, without a browser: translations, form checks, CSV cells, the admin's
  * filters, and its HTTP edges (headers, language switch, pay guard) over real HTTP.
  */
-import type { RunningDemo } from './support';
-import { startDemo } from './support';
+import type { RunningDemo } from '../helpers/browser-support';
+import { startDemo } from '../helpers/browser-support';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- the demo is plain CommonJS JavaScript */
 const i18n = require('../../demo-app/lib/i18n.js') as {

@@ -4,7 +4,7 @@
  * fulfilments in the demo's records.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { PageProblems, RunningDemo } from './support';
+import type { PageProblems, RunningDemo } from '../helpers/browser-support';
 import {
   CARDS,
   continueFromEndPage,
@@ -20,7 +20,7 @@ import {
   pressPay,
   screenshot,
   startDemo,
-} from './support';
+} from '../helpers/browser-support';
 
 const NINETY_ONE_MINUTES = 91 * 60 * 1000;
 

@@ -10,7 +10,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { PageProblems } from './support';
+import type { PageProblems } from '../helpers/browser-support';
 import {
   CARDS,
   describeBrowser,
@@ -20,7 +20,7 @@ import {
   newPage,
   payWithCard,
   pressPay,
-} from './support';
+} from '../helpers/browser-support';
 
 interface DemoApp {
   app: express.Express;

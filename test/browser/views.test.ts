@@ -24,7 +24,7 @@ import {
   launchBrowser,
   newPage,
   seriousViolations,
-} from './support';
+} from '../helpers/browser-support';
 
 const LANGUAGES: ViewLanguage[] = ['en', 'cy'];
 const LAYOUTS = ['govuk/template.njk', 'service layout'] as const;

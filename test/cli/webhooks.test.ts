@@ -4,8 +4,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { generateTestApiKey } from '../../src/simulator';
-import type { Receiver } from '../simulator/webhooks/receiver';
-import { closedPort, startReceiver } from '../simulator/webhooks/receiver';
+import type { Receiver } from '../helpers/webhook-receiver';
+import { closedPort, startReceiver } from '../helpers/webhook-receiver';
 
 // These tests run the built CLI as a user would: `npm run build` first.
 const ROOT = join(__dirname, '../..');

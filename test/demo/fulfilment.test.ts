@@ -5,8 +5,8 @@
  */
 import { Browser } from '../helpers/browser';
 import type { Logger } from '../../src/logger';
-import type { RunningDemo } from '../browser/support';
-import { CARDS, startDemo } from '../browser/support';
+import type { RunningDemo } from '../helpers/browser-support';
+import { CARDS, startDemo } from '../helpers/browser-support';
 
 interface LogLine {
   level: string;

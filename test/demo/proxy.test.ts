@@ -7,8 +7,8 @@
 import type { AddressInfo } from 'node:net';
 import { Browser } from '../helpers/browser';
 import type { BrowserResponse } from '../helpers/browser';
-import type { RunningDemo } from '../browser/support';
-import { startDemo } from '../browser/support';
+import type { RunningDemo } from '../helpers/browser-support';
+import { startDemo } from '../helpers/browser-support';
 
 const PER_CLIENT = 2;
 

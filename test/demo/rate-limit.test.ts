@@ -4,8 +4,8 @@
  * test starts its own demo, so the limits' counts start at zero.
  */
 import { Browser } from '../helpers/browser';
-import type { RunningDemo } from '../browser/support';
-import { startDemo } from '../browser/support';
+import type { RunningDemo } from '../helpers/browser-support';
+import { startDemo } from '../helpers/browser-support';
 
 const PER_SESSION = 10;
 const PER_CLIENT = 30;

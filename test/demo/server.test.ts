@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createClient } from 'redis';
 import { Browser } from '../helpers/browser';
-import { describeWithServer } from '../stores/servers';
+import { describeWithServer } from '../helpers/store-servers';
 
 /**
  * `npm start` runs `node demo-app/server.js` after the build: with no key and no network it must

@@ -16,7 +16,7 @@ import type { SettledResult } from '../../src/settlement';
 import { createSimulator, generateTestApiKey } from '../../src/simulator';
 import type { RunningSimulator, Simulator } from '../../src/simulator';
 import { RedisStore } from '../../src/stores/redis';
-import { describeWithServer } from '../stores/servers';
+import { describeWithServer } from '../helpers/store-servers';
 
 const LEASE_SECONDS = 2;
 const PUBLIC_URL = 'http://127.0.0.1:65001';

@@ -3,11 +3,11 @@ import { PayConfigError } from '../../src/config-error';
 import { RedisStore } from '../../src/stores/redis';
 import { GOOD_CARD, startJourneyHarness } from '../helpers/journey-harness';
 import type { JourneyHarness } from '../helpers/journey-harness';
-import { startRedis } from '../stores/redis-servers';
-import type { OwnRedis } from '../stores/redis-servers';
-import { describeWithServer } from '../stores/servers';
-import { WEBHOOK_SECRET, postRaw, startWebhookHarness } from '../webhooks/support';
-import type { WebhookHarness } from '../webhooks/support';
+import { startRedis } from '../helpers/redis-servers';
+import type { OwnRedis } from '../helpers/redis-servers';
+import { describeWithServer } from '../helpers/store-servers';
+import { WEBHOOK_SECRET, postRaw, startWebhookHarness } from '../helpers/webhook-support';
+import type { WebhookHarness } from '../helpers/webhook-support';
 
 /**
  * journey.health(), for a service's health endpoint: the store probed for real (MemoryStore,

@@ -7,9 +7,9 @@ import { createClient } from 'redis';
 import { RedisStore } from '../../src/stores/redis';
 import { GOOD_CARD, MOUNT, renderedOutcome, startJourneyHarness } from '../helpers/journey-harness';
 import type { JourneyHarness } from '../helpers/journey-harness';
-import { startRedis } from '../stores/redis-servers';
-import type { OwnRedis } from '../stores/redis-servers';
-import { describeWithServer } from '../stores/servers';
+import { startRedis } from '../helpers/redis-servers';
+import type { OwnRedis } from '../helpers/redis-servers';
+import { describeWithServer } from '../helpers/store-servers';
 
 describeWithServer('REDIS_URL', 'a shared store that goes down', () => {
   let redis: OwnRedis;

@@ -8,8 +8,8 @@ import { channel, tracingChannel } from 'node:diagnostics_channel';
 import { inspect } from 'node:util';
 import { CHANNELS } from '../../src/observability/public';
 import { COOKIE_NAME, renderedOutcome } from '../helpers/journey-harness';
-import { eventually, startWebhookHarness, WEBHOOK_SECRET } from '../webhooks/support';
-import type { WebhookHarness } from '../webhooks/support';
+import { eventually, startWebhookHarness, WEBHOOK_SECRET } from '../helpers/webhook-support';
+import type { WebhookHarness } from '../helpers/webhook-support';
 
 const TRACING = ['request', 'start', 'return', 'cancel', 'settle', 'reconcile', 'webhook'] as const;
 const EVENTS = [

@@ -14,8 +14,8 @@ import type { Options as PinoHttpOptions } from 'pino-http';
 import { payUrlTemplate } from '../../src/observability/public';
 import { COOKIE_NAME, renderedOutcome } from '../helpers/journey-harness';
 import type { HarnessOptions } from '../helpers/journey-harness';
-import { eventually, startWebhookHarness, WEBHOOK_SECRET } from '../webhooks/support';
-import type { WebhookHarness } from '../webhooks/support';
+import { eventually, startWebhookHarness, WEBHOOK_SECRET } from '../helpers/webhook-support';
+import type { WebhookHarness } from '../helpers/webhook-support';
 
 /** The `redact` paths of the README's "Request loggers" block, as a reader would copy them. */
 function documentedRedactPaths(): string[] {

@@ -14,8 +14,8 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { CHANNELS, payUrlTemplate, subscribeOpenTelemetry } from '../../src/observability/public';
 import { GOOD_CARD, renderedOutcome } from '../helpers/journey-harness';
 import type { JourneyHarness } from '../helpers/journey-harness';
-import { eventually, startWebhookHarness, WEBHOOK_SECRET } from '../webhooks/support';
-import type { WebhookHarness } from '../webhooks/support';
+import { eventually, startWebhookHarness, WEBHOOK_SECRET } from '../helpers/webhook-support';
+import type { WebhookHarness } from '../helpers/webhook-support';
 
 const exporter = new InMemorySpanExporter();
 const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });

@@ -6,8 +6,8 @@
 import { Registry } from 'prom-client';
 import { registerPayMetrics } from '../../examples/prometheus';
 import { renderedOutcome } from '../helpers/journey-harness';
-import { eventually, startWebhookHarness, WEBHOOK_SECRET } from '../webhooks/support';
-import type { WebhookHarness } from '../webhooks/support';
+import { eventually, startWebhookHarness, WEBHOOK_SECRET } from '../helpers/webhook-support';
+import type { WebhookHarness } from '../helpers/webhook-support';
 
 let registry: Registry;
 let stop: () => void;

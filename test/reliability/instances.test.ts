@@ -20,8 +20,8 @@ import { classifyPayment } from '../../src/settlement';
 import { generateTestApiKey } from '../../src/simulator';
 import { Browser } from '../helpers/browser';
 import type { BrowserResponse } from '../helpers/browser';
-import { freePort } from '../stores/redis-servers';
-import { describeWithServer, serverUrl } from '../stores/servers';
+import { freePort } from '../helpers/redis-servers';
+import { describeWithServer, serverUrl } from '../helpers/store-servers';
 import { seededRandom } from '../helpers/prng';
 
 const CITIZENS = Number(process.env.INSTANCES_CITIZENS ?? 300);

@@ -1,7 +1,7 @@
 import { PayConfigError } from '../../src/config-error';
 import { createSimulator, generateTestApiKey } from '../../src/simulator';
-import type { Harness } from './helpers';
-import { paymentRequest, startSimulator } from './helpers';
+import type { Harness } from '../helpers/simulator-harness';
+import { paymentRequest, startSimulator } from '../helpers/simulator-harness';
 
 /** Accounts with several keys: payments, agreements and the POST budget belong to the account (FACTS.md §13). */
 

@@ -4,7 +4,7 @@ import {
   generateTestApiKey,
 } from '../../src/simulator';
 import { expectRecordedBodiesMatchSpec } from './spec';
-import type { Harness, Loose } from './helpers';
+import type { Harness, Loose } from '../helpers/simulator-harness';
 import {
   Browser,
   RETURN_URL,
@@ -12,7 +12,7 @@ import {
   openCardPage,
   recorded,
   startSimulator,
-} from './helpers';
+} from '../helpers/simulator-harness';
 
 /** Agreements and recurring payments (FACTS.md §9), with the Idempotency-Key rules of §8. */
 

@@ -1,8 +1,8 @@
 import axios from 'axios';
 import { PayConfigError } from '../../src/config-error';
 import { createSimulator, generateTestApiKey } from '../../src/simulator';
-import type { Harness, Loose } from './helpers';
-import { paymentRequest, recorded, startSimulator } from './helpers';
+import type { Harness, Loose } from '../helpers/simulator-harness';
+import { paymentRequest, recorded, startSimulator } from '../helpers/simulator-harness';
 import { expectRecordedBodiesMatchSpec } from './spec';
 
 afterAll(() => expectRecordedBodiesMatchSpec(recorded));

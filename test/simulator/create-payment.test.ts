@@ -1,6 +1,6 @@
 import { generateTestApiKey } from '../../src/simulator';
-import type { Harness } from './helpers';
-import { RETURN_URL, paymentRequest, recorded, startSimulator } from './helpers';
+import type { Harness } from '../helpers/simulator-harness';
+import { RETURN_URL, paymentRequest, recorded, startSimulator } from '../helpers/simulator-harness';
 import { expectRecordedBodiesMatchSpec } from './spec';
 
 let h: Harness;

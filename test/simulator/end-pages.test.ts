@@ -1,6 +1,13 @@
 import { generateTestApiKey } from '../../src/simulator';
-import type { Harness, PageResult } from './helpers';
-import { Browser, RETURN_URL, VALID_CARD_FORM, h1, openCardPage, startSimulator } from './helpers';
+import type { Harness, PageResult } from '../helpers/simulator-harness';
+import {
+  Browser,
+  RETURN_URL,
+  VALID_CARD_FORM,
+  h1,
+  openCardPage,
+  startSimulator,
+} from '../helpers/simulator-harness';
 
 /**
  * The citizen's end pages (FACTS.md §10): a declined, cancelled, expired or errored payment

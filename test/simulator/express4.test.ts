@@ -1,5 +1,5 @@
 import express from 'express';
-import type { Harness } from './helpers';
+import type { Harness } from '../helpers/simulator-harness';
 import {
   Browser,
   RETURN_URL,
@@ -7,7 +7,7 @@ import {
   openCardPage,
   recorded,
   startSimulator,
-} from './helpers';
+} from '../helpers/simulator-harness';
 import { expectRecordedBodiesMatchSpec } from './spec';
 
 // Express is a peer dependency (^4.21 || ^5): the simulator must run on either major.

@@ -3,8 +3,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import axios from 'axios';
 import { PayConfigError } from '../../src/config-error';
 import type { FaultRule } from '../../src/simulator';
-import type { Harness } from './helpers';
-import { paymentRequest, recorded, startSimulator } from './helpers';
+import type { Harness } from '../helpers/simulator-harness';
+import { paymentRequest, recorded, startSimulator } from '../helpers/simulator-harness';
 import { expectRecordedBodiesMatchSpec } from './spec';
 
 let h: Harness;

@@ -1,8 +1,8 @@
 import type { Payment } from '../../src/client/types';
 import { AGREEMENT_AUTHORISATION_MS, generateTestApiKey } from '../../src/simulator';
 import { describeWithShared, loadFixtures } from '../helpers/shared';
-import type { Harness } from './helpers';
-import { paymentRequest, recorded, startSimulator } from './helpers';
+import type { Harness } from '../helpers/simulator-harness';
+import { paymentRequest, recorded, startSimulator } from '../helpers/simulator-harness';
 import { createSpecChecker } from './spec';
 
 /**

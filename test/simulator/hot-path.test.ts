@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSimulator, generateTestApiKey } from '../../src/simulator';
 import type { FaultRule, RunningSimulator, Simulator } from '../../src/simulator';
-import { paymentRequest } from './helpers';
+import { paymentRequest } from '../helpers/simulator-harness';
 
 /**
  * listen()'s server answers the polled `GET /v1/payments/{id}` without Express (the hot path).

@@ -1,5 +1,5 @@
 import { AGREEMENT_AUTHORISATION_MS, generateTestApiKey } from '../../src/simulator';
-import type { Harness } from './helpers';
+import type { Harness } from '../helpers/simulator-harness';
 import {
   Browser,
   RETURN_URL,
@@ -8,7 +8,7 @@ import {
   openCardPage,
   paymentRequest,
   startSimulator,
-} from './helpers';
+} from '../helpers/simulator-harness';
 
 /**
  * Issue 14's table, row by row: what the three recorded GOV.UK Pay clients hit, now answered

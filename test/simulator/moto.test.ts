@@ -1,6 +1,6 @@
 import { generateTestApiKey } from '../../src/simulator';
 import { expectRecordedBodiesMatchSpec } from './spec';
-import type { Harness, Loose } from './helpers';
+import type { Harness, Loose } from '../helpers/simulator-harness';
 import {
   Browser,
   VALID_CARD_FORM,
@@ -8,7 +8,7 @@ import {
   paymentRequest,
   recorded,
   startSimulator,
-} from './helpers';
+} from '../helpers/simulator-harness';
 
 /** MOTO (FACTS.md §9): `moto: true` through next_url, and `moto_api` with `POST /v1/auth`. */
 

@@ -63,7 +63,7 @@ describe('createSimulator options', () => {
 
 describe('baseUrl and paymentProvider', () => {
   it('builds every link and next_url on baseUrl and reports the provider', async () => {
-    const { startSimulator } = await import('./helpers');
+    const { startSimulator } = await import('../helpers/simulator-harness');
     const h = await startSimulator({
       baseUrl: 'https://pay.test.example',
       paymentProvider: 'stripe',

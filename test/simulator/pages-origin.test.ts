@@ -1,7 +1,13 @@
 import axios from 'axios';
 import { PayConfigError } from '../../src/config-error';
 import { createSimulator } from '../../src/simulator';
-import { Browser, RETURN_URL, VALID_CARD_FORM, openCardPage, startSimulator } from './helpers';
+import {
+  Browser,
+  RETURN_URL,
+  VALID_CARD_FORM,
+  openCardPage,
+  startSimulator,
+} from '../helpers/simulator-harness';
 
 /**
  * SameSite realism: GOV.UK Pay's pages (www.payments.service.gov.uk) are cross-site to the

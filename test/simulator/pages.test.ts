@@ -1,6 +1,6 @@
 import type { Payment } from '../../src/client/types';
 import { BROWSER_COOKIE, TEST_CARDS } from '../../src/simulator';
-import type { Harness, PageResult } from './helpers';
+import type { Harness, PageResult } from '../helpers/simulator-harness';
 import {
   Browser,
   RETURN_URL,
@@ -9,7 +9,7 @@ import {
   openCardPage,
   recorded,
   startSimulator,
-} from './helpers';
+} from '../helpers/simulator-harness';
 import { expectRecordedBodiesMatchSpec } from './spec';
 
 let h: Harness;

@@ -1,5 +1,5 @@
 import { TEST_CARDS, generateTestApiKey } from '../../src/simulator';
-import type { Harness, Loose } from './helpers';
+import type { Harness, Loose } from '../helpers/simulator-harness';
 import {
   Browser,
   RETURN_URL,
@@ -7,7 +7,7 @@ import {
   openCardPage,
   recorded,
   startSimulator,
-} from './helpers';
+} from '../helpers/simulator-harness';
 import { expectRecordedBodiesMatchSpec } from './spec';
 
 const MINUTE = 60_000;

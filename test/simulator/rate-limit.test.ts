@@ -1,6 +1,6 @@
 import { generateTestApiKey } from '../../src/simulator';
-import type { Harness } from './helpers';
-import { paymentRequest, recorded, startSimulator } from './helpers';
+import type { Harness } from '../helpers/simulator-harness';
+import { paymentRequest, recorded, startSimulator } from '../helpers/simulator-harness';
 import { expectRecordedBodiesMatchSpec } from './spec';
 
 afterAll(() => expectRecordedBodiesMatchSpec(recorded));

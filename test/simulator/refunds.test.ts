@@ -1,6 +1,6 @@
 import type { Payment } from '../../src/client/types';
-import type { Harness, Loose } from './helpers';
-import { recorded, startSimulator } from './helpers';
+import type { Harness, Loose } from '../helpers/simulator-harness';
+import { recorded, startSimulator } from '../helpers/simulator-harness';
 import { expectRecordedBodiesMatchSpec } from './spec';
 
 let h: Harness;

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { expectRecordedBodiesMatchSpec } from './spec';
-import type { Harness } from './helpers';
-import { paymentRequest, recorded, startSimulator } from './helpers';
+import type { Harness } from '../helpers/simulator-harness';
+import { paymentRequest, recorded, startSimulator } from '../helpers/simulator-harness';
 
 /**
  * Request checks as strict as GOV.UK Pay's: return_url by Apache Commons UrlValidator rules

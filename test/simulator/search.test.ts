@@ -1,6 +1,6 @@
 import type { Payment } from '../../src/client/types';
-import type { Harness } from './helpers';
-import { recorded, startSimulator } from './helpers';
+import type { Harness } from '../helpers/simulator-harness';
+import { recorded, startSimulator } from '../helpers/simulator-harness';
 import { expectRecordedBodiesMatchSpec } from './spec';
 
 const HOUR = 3_600_000;

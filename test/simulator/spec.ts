@@ -2,7 +2,7 @@ import Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { loadSpec, sharedAvailable } from '../helpers/shared';
-import type { Recorded } from './helpers';
+import type { Recorded } from '../helpers/simulator-harness';
 
 /**
  * Validates bodies the simulator sent against the response schemas of GOV.UK Pay's OpenAPI file,

@@ -2,7 +2,7 @@ import axios from 'axios';
 import { createSimulator } from '../../src/simulator';
 import type { FaultRule, SimulatorOptions } from '../../src/simulator';
 import { thrownConfigError } from '../helpers/config-error';
-import { startSimulator } from './helpers';
+import { startSimulator } from '../helpers/simulator-harness';
 
 /*
  * The simulator's fault rules and webhook endpoints refuse unknown keys the way every factory

@@ -1,8 +1,8 @@
 import axios from 'axios';
 import { generateTestApiKey } from '../../src/simulator';
 import { expectRecordedBodiesMatchSpec } from './spec';
-import type { Harness, Loose } from './helpers';
-import { recorded, startSimulator } from './helpers';
+import type { Harness, Loose } from '../helpers/simulator-harness';
+import { recorded, startSimulator } from '../helpers/simulator-harness';
 
 /** Apple Pay and Google Pay, corporate card surcharges, fees, and disputes (issue 14, item 6). */
 

@@ -1,9 +1,9 @@
 import { generateTestApiKey } from '../../src/simulator';
 import { loadSpec, sharedAvailable } from '../helpers/shared';
-import type { Harness } from './helpers';
-import { RETURN_URL, paymentRequest, startSimulator } from './helpers';
-import type { Receiver } from './webhooks/receiver';
-import { startReceiver } from './webhooks/receiver';
+import type { Harness } from '../helpers/simulator-harness';
+import { RETURN_URL, paymentRequest, startSimulator } from '../helpers/simulator-harness';
+import type { Receiver } from '../helpers/webhook-receiver';
+import { startReceiver } from '../helpers/webhook-receiver';
 
 /**
  * FACTS.md §16, "Spec-vs-wire discrepancies", as a table: each row of that list is a test named

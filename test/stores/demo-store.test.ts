@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describeWithServer, serverUrl } from './servers';
+import { describeWithServer, serverUrl } from '../helpers/store-servers';
 
 interface DemoStore {
   store: { claim(key: string, ttlMs: number): Promise<boolean> } | undefined;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { PostgresStore } from '../../src/stores/postgres';
-import { describeWithServer } from './servers';
+import { describeWithServer } from '../helpers/store-servers';
 import { registerConformance } from './scaled-time';
 
 describeWithServer('DATABASE_URL', 'PostgresStore conformance', (url) => {

@@ -11,8 +11,8 @@ import {
   PostgresStore,
   postgresMigrationSql,
 } from '../../src/stores/postgres';
-import { describeWithServer, sleep } from './servers';
-import { freePort } from './redis-servers';
+import { describeWithServer, sleep } from '../helpers/store-servers';
+import { freePort } from '../helpers/redis-servers';
 
 function record(paymentId: string, createdAt = Date.UTC(2026, 0, 1)): PaymentRecord {
   return {

@@ -3,10 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { createCluster } from 'redis';
 import { Cluster } from 'ioredis';
 import { RedisStore } from '../../src/stores/redis';
-import { describeWithServer } from './servers';
+import { describeWithServer } from '../helpers/store-servers';
 import { registerConformance } from './scaled-time';
-import { keySlot, startCluster } from './redis-servers';
-import type { OwnCluster } from './redis-servers';
+import { keySlot, startCluster } from '../helpers/redis-servers';
+import type { OwnCluster } from '../helpers/redis-servers';
 
 /**
  * RedisStore on a real Redis Cluster of three masters, started here from Debian's

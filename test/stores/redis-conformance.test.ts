@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
 import { Redis } from 'ioredis';
 import { RedisStore } from '../../src/stores/redis';
-import { describeWithServer } from './servers';
+import { describeWithServer } from '../helpers/store-servers';
 import { registerConformance } from './scaled-time';
 
 // Each file run gets its own prefix, so runs sharing one server never see each other's keys.

@@ -5,8 +5,8 @@ import { PayConfigError } from '../../src/config-error';
 import type { Logger } from '../../src/logger';
 import type { PaymentRecord } from '../../src/store/types';
 import { PayStoreError, RedisStore } from '../../src/stores/redis';
-import { describeWithServer } from './servers';
-import { freePort, keySlot, startRedis } from './redis-servers';
+import { describeWithServer } from '../helpers/store-servers';
+import { freePort, keySlot, startRedis } from '../helpers/redis-servers';
 
 function record(paymentId: string, createdAt = Date.UTC(2026, 0, 1)): PaymentRecord {
   return {

@@ -1,7 +1,7 @@
 import { storeConformanceChecks } from '../../src/store';
 import type { StoreConformanceCheck } from '../../src/store';
 import type { PaymentRecord, PaymentStore, SettlementBegin } from '../../src/store/types';
-import { sleep } from './servers';
+import { sleep } from '../helpers/store-servers';
 
 /**
  * A real server cannot have its clock moved, and the conformance TTL checks wait up to 190

@@ -2,8 +2,8 @@ import { MemoryStore } from '../../src/store';
 import { signWebhookBody, storeConformanceChecks, webhookFixture } from '../../src/testing';
 import { parseWebhookMessage } from '../../src/webhooks/events';
 import { verifyWebhookSignature } from '../../src/webhooks/signature';
-import type { Harness } from '../simulator/helpers';
-import { startSimulator } from '../simulator/helpers';
+import type { Harness } from '../helpers/simulator-harness';
+import { startSimulator } from '../helpers/simulator-harness';
 
 let harness: Harness;
 beforeAll(async () => {

@@ -5,8 +5,8 @@
 jest.mock('express', () => jest.requireActual('express4'));
 
 import express from 'express';
-import { eventually, startWebhookHarness } from './support';
-import type { WebhookHarness } from './support';
+import { eventually, startWebhookHarness } from '../helpers/webhook-support';
+import type { WebhookHarness } from '../helpers/webhook-support';
 
 describe('POST {mount}/webhooks on Express 4', () => {
   let h: WebhookHarness | undefined;

@@ -6,9 +6,9 @@ import {
   eventually,
   postRaw,
   startWebhookHarness,
-} from './support';
+} from '../helpers/webhook-support';
 import { seededRandom } from '../helpers/prng';
-import type { WebhookAnswer, WebhookHarness } from './support';
+import type { WebhookAnswer, WebhookHarness } from '../helpers/webhook-support';
 
 const REQUESTS = 10_000;
 const CONCURRENCY = 50;

@@ -8,15 +8,15 @@ import type { PayJourney } from '../../src/journey/pay-journey';
 import type { PayJourneyOptions } from '../../src/journey/options';
 import { RedisStore } from '../../src/stores/redis';
 import { COOKIE_NAME, COOKIE_SECRET, MOUNT } from '../helpers/journey-harness';
-import { describeWithServer } from '../stores/servers';
+import { describeWithServer } from '../helpers/store-servers';
 import {
   WEBHOOK_SECRET,
   eventually,
   postRaw,
   signedDelivery,
   startWebhookHarness,
-} from './support';
-import type { WebhookHarness } from './support';
+} from '../helpers/webhook-support';
+import type { WebhookHarness } from '../helpers/webhook-support';
 
 /** A second instance of the harness's journey: same options, its own store client and server. */
 async function startSecondInstance(

@@ -7,7 +7,7 @@ import {
   DEFAULT_WEBHOOK_MAX_BODY_BYTES,
   resolveWebhooksOptions,
 } from '../../src/webhooks/options';
-import { OLD_WEBHOOK_SECRET, WEBHOOK_SECRET } from './support';
+import { OLD_WEBHOOK_SECRET, WEBHOOK_SECRET } from '../helpers/webhook-support';
 
 const base = (): PayJourneyOptions => ({
   apiKey: generateTestApiKey(),

@@ -13,8 +13,8 @@ import {
   postRaw,
   signedDelivery,
   startWebhookHarness,
-} from './support';
-import type { WebhookHarness } from './support';
+} from '../helpers/webhook-support';
+import type { WebhookHarness } from '../helpers/webhook-support';
 
 /** Put in bodies to prove that no log line quotes a body. */
 const MARKER = 'BODY-MARKER-7f3a';

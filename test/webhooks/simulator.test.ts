@@ -2,8 +2,8 @@ import type { WebhookEvent } from '../../src/webhooks/options';
 import { startForwarder } from '../helpers/forwarder';
 import { MOUNT } from '../helpers/journey-harness';
 import type { HarnessOptions } from '../helpers/journey-harness';
-import { WEBHOOK_SECRET, eventually, startWebhookHarness } from './support';
-import type { WebhookHarness } from './support';
+import { WEBHOOK_SECRET, eventually, startWebhookHarness } from '../helpers/webhook-support';
+import type { WebhookHarness } from '../helpers/webhook-support';
 
 describe('webhooks sent by the simulator, received by the journey', () => {
   let h: WebhookHarness;

@@ -1,9 +1,9 @@
 import { createSimulator } from '../../../src/simulator';
 import { parseWebhookMessage } from '../../../src/webhooks/events';
-import type { Harness } from '../helpers';
-import { startSimulator } from '../helpers';
-import type { Receiver } from './receiver';
-import { startReceiver } from './receiver';
+import type { Harness } from '../../helpers/simulator-harness';
+import { startSimulator } from '../../helpers/simulator-harness';
+import type { Receiver } from '../../helpers/webhook-receiver';
+import { startReceiver } from '../../helpers/webhook-receiver';
 
 const SECRET = 'webhook_test_0123456789abcdefghijklmnop';
 const CARD = '4444333322221111';

@@ -1,8 +1,8 @@
 import { PayConfigError } from '../../../src/config-error';
-import type { Harness } from '../helpers';
-import { startSimulator } from '../helpers';
-import type { Receiver } from './receiver';
-import { startReceiver } from './receiver';
+import type { Harness } from '../../helpers/simulator-harness';
+import { startSimulator } from '../../helpers/simulator-harness';
+import type { Receiver } from '../../helpers/webhook-receiver';
+import { startReceiver } from '../../helpers/webhook-receiver';
 
 const SECRET = 'webhook_test_faults0000000000000000000000';
 const CARD = '4444333322221111';

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startReceiver } from './receiver';
+import { startReceiver } from '../../helpers/webhook-receiver';
 
 // Needs the built package (`npm run build`) and a collector it can run on demand.
 const ROOT = resolve(__dirname, '../../..');

@@ -1,9 +1,9 @@
 import { WEBHOOK_RETRY_DELAYS_MS } from '../../../src/simulator';
 import type { WebhookDelivery } from '../../../src/simulator';
-import type { Harness } from '../helpers';
-import { startSimulator } from '../helpers';
-import type { Receiver } from './receiver';
-import { closedPort, startReceiver } from './receiver';
+import type { Harness } from '../../helpers/simulator-harness';
+import { startSimulator } from '../../helpers/simulator-harness';
+import type { Receiver } from '../../helpers/webhook-receiver';
+import { closedPort, startReceiver } from '../../helpers/webhook-receiver';
 
 const SECRET = 'webhook_test_retries000000000000000000000';
 const CARD = '4444333322221111';

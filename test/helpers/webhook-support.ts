@@ -6,13 +6,8 @@ import { webhookFixture } from '../../src/testing';
 import type { WebhookFixtureOptions } from '../../src/testing';
 import type { WebhookEventType, WebhookMessage } from '../../src/webhooks/events';
 import { signWebhookBody } from '../../src/webhooks/signature';
-import {
-  GOOD_CARD,
-  MOUNT,
-  sameOriginHeaders,
-  startJourneyHarness,
-} from '../helpers/journey-harness';
-import type { HarnessOptions, JourneyHarness } from '../helpers/journey-harness';
+import { GOOD_CARD, MOUNT, sameOriginHeaders, startJourneyHarness } from './journey-harness';
+import type { HarnessOptions, JourneyHarness } from './journey-harness';
 
 /** Shaped as GOV.UK Pay's: `webhook_test_` and base32. */
 export const WEBHOOK_SECRET = 'webhook_test_7q3m5xk2pzr4w6yb8nc3dfgh2jklm4np';

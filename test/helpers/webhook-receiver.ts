@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifyWebhookSignature } from '../../../src/webhooks/signature';
+import { verifyWebhookSignature } from '../../src/webhooks/signature';
 
 /** One POST the receiver got, as sent. */
 export interface ReceivedWebhook {
