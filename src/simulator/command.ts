@@ -1,3 +1,4 @@
+import { commandFlags, UsageError } from './cli-flags.js';
 import { TEST_CARDS } from './cards.js';
 import { generateTestApiKey } from './ids.js';
 import type { SimulatorOptions } from './options.js';
@@ -42,8 +43,6 @@ interface ParsedArgs {
   readonly webhookSecretGenerated: boolean;
 }
 
-class UsageError extends Error {}
-
 function parseArgs(args: readonly string[]): ParsedArgs | 'help' {
   let port = 4567;
   const apiKeys: string[] = [];
@@ -52,16 +51,7 @@ function parseArgs(args: readonly string[]): ParsedArgs | 'help' {
   let pagesOnApiHost = false;
   let webhookUrl: string | undefined;
   let webhookSecret: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    const [name, inline] = arg.includes('=')
-      ? (arg.split(/=(.*)/s, 2) as [string, string])
-      : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? args[++i];
-      if (v === undefined || v === '') throw new UsageError(`${name} needs a value`);
-      return v;
-    };
+  for (const { arg, name, value } of commandFlags(args)) {
     switch (name) {
       case '--help':
       case '-h':

@@ -1,3 +1,4 @@
+import { commandFlags, UsageError } from '../cli-flags.js';
 import type { WebhookEventType } from '../../webhooks/index.js';
 import { WEBHOOK_EVENT_TYPES } from '../../webhooks/index.js';
 import type { CommandIo } from '../command.js';
@@ -28,8 +29,6 @@ Options:
 
 replay and trigger exit 0 once the receiver answered 2xx, 1 if it did not;
 every command exits 2 for a usage mistake.`;
-
-class UsageError extends Error {}
 
 /** The simulator answered something other than the admin routes' JSON. */
 class SimulatorError extends Error {}
@@ -62,16 +61,7 @@ function parseArgs(args: readonly string[]): Parsed | 'help' {
   let messageId: string | undefined;
   let paymentId: string | undefined;
   let eventType: WebhookEventType | undefined;
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i] as string;
-    const [name, inline] = arg.includes('=')
-      ? (arg.split(/=(.*)/s, 2) as [string, string])
-      : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? rest[++i];
-      if (v === undefined || v === '') throw new UsageError(`${name} needs a value`);
-      return v;
-    };
+  for (const { arg, name, value } of commandFlags(rest)) {
     switch (name) {
       case '--help':
       case '-h':
