@@ -190,7 +190,7 @@ describe('scripts/results-section.mjs, which bench/run.mjs uses to keep the sect
 
   it('bench/run.mjs writes RESULTS.md through it', () => {
     const bench = readFileSync(join(ROOT, 'bench/run.mjs'), 'utf8');
-    expect(bench).toContain("from './results-section.mjs'");
+    expect(bench).toContain("from '../scripts/results-section.mjs'");
     expect(bench).toMatch(
       /findSection\(readFileSync\(resultsPath, 'utf8'\), SUITE_UNDER_LOAD_TITLE\)/,
     );
