@@ -309,7 +309,8 @@ describe('proxy failures are PayConnectionErrors without secrets', () => {
 
   it('a proxy that never answers: the call’s own timeout', async () => {
     const egress = await proxy({ silent: true });
-    const client = tlsClient(new ProxyRoute(new URL(egress.url)), { timeoutMs: 300 });
+    // Generous, so the CONNECT reaches the proxy on a loaded machine before the call gives up.
+    const client = tlsClient(new ProxyRoute(new URL(egress.url)), { timeoutMs: 2000 });
     const error = await failure(() => client.getPayment('abcdefghijklmnopqrstuvwxyz'));
     expect(error).toBeInstanceOf(PayConnectionError);
     expect((error as PayConnectionError).reason).toBe('timeout');
