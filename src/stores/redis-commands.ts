@@ -4,12 +4,14 @@ import { PayStoreError } from './errors.js';
 
 /**
  * The one thing {@link RedisStore} needs from a client: send a command as an array of strings
- * and get the reply. `firstKey` is the command's first key, for clients that route by it
- * (a node-redis cluster).
+ * and get the reply.
  */
 export interface RedisCommandSender {
-  sendCommand(args: string[], firstKey?: string): Promise<unknown>;
+  sendCommand(args: string[]): Promise<unknown>;
 }
+
+/** How the store sends: `firstKey` is the command's first key, for a cluster to route by. */
+type SendCommand = (args: string[], firstKey?: string) => Promise<unknown>;
 
 /** A connected node-redis v5 client (`createClient()`), as far as the store uses it. */
 interface NodeRedisClient {
@@ -35,7 +37,7 @@ export type RedisClientLike =
   NodeRedisClient | NodeRedisCluster | IoredisClient | RedisCommandSender;
 
 /** Picks how to talk to the given client, by what it can do. */
-export function commandSenderFor(client: unknown): RedisCommandSender['sendCommand'] {
+export function commandSenderFor(client: unknown): SendCommand {
   if (typeof client === 'object' && client !== null) {
     const c = client as Record<string, unknown>;
     // ioredis has a sendCommand too, taking its own Command objects: look for call first.
@@ -49,7 +51,9 @@ export function commandSenderFor(client: unknown): RedisCommandSender['sendComma
     }
     if (typeof c.sendCommand === 'function') {
       const plain = client as RedisCommandSender;
-      return (args, firstKey) => plain.sendCommand(args, firstKey);
+      // The command alone: node-redis reads a second argument as command options, and would
+      // spread a key string there into an object of one property per character.
+      return (args) => plain.sendCommand(args);
     }
   }
   throw new PayConfigError(
@@ -69,7 +73,7 @@ export class RedisScript {
 
 /** Sends commands with a time limit, and turns every failure into a {@link PayStoreError}. */
 export class RedisCommands {
-  readonly #send: RedisCommandSender['sendCommand'];
+  readonly #send: SendCommand;
   readonly #timeoutMs: number;
 
   constructor(client: unknown, timeoutMs: number) {

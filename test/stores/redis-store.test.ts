@@ -151,6 +151,22 @@ describeWithServer('REDIS_URL', 'RedisStore against a real server', (url) => {
     );
   });
 
+  it("gives node-redis's sendCommand the command alone, never a key where its options go", async () => {
+    // node-redis v5 reads a second argument as command options and spreads it: a key string
+    // there became an object of one property per character, on every command.
+    const own = `plain-${randomUUID().slice(0, 8)}:`;
+    const store = new RedisStore({ client, prefix: own });
+    const spy = jest.spyOn(client, 'sendCommand');
+    try {
+      await store.claim('shown:{pay-plain}', 60_000);
+      await store.beginSettlement('settle:{pay-plain}', 60_000);
+      expect(spy.mock.calls.length).toBeGreaterThanOrEqual(2);
+      for (const call of spy.mock.calls) expect(call).toHaveLength(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('lists a thousand pending payments in order, in batches, through ties, while deleting each', async () => {
     const own = `paged-${randomUUID().slice(0, 8)}:`;
     // A batch smaller than the runs of equal createdAt: the keyset must page within ties.
