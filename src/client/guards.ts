@@ -23,44 +23,62 @@ export class ShapeError extends Error {
   constructor(readonly path: string) {
     super(`missing or mistyped field ${path}`);
   }
+
+  /** The same failure, named from the object or array that holds the field at `key`. */
+  within(key: string | number): ShapeError {
+    const segment = typeof key === 'number' ? `[${key}]` : key;
+    const inner = this.path;
+    return new ShapeError(
+      inner === '' ? segment : inner.startsWith('[') ? segment + inner : `${segment}.${inner}`,
+    );
+  }
 }
 
-type Check = (value: unknown, path: string) => void;
+// A check names no path while it passes: the path is built only on the way out of a failure,
+// since a payment has some forty fields and every GET checks them all.
+type Check = (value: unknown) => void;
 
-const join = (path: string, key: string | number): string =>
-  path === '' ? String(key) : typeof key === 'number' ? `${path}[${key}]` : `${path}.${key}`;
-
-const string: Check = (v, p) => {
-  if (typeof v !== 'string') throw new ShapeError(p);
+const string: Check = (v) => {
+  if (typeof v !== 'string') throw new ShapeError('');
 };
-const boolean: Check = (v, p) => {
-  if (typeof v !== 'boolean') throw new ShapeError(p);
+const boolean: Check = (v) => {
+  if (typeof v !== 'boolean') throw new ShapeError('');
 };
 /** Amounts and counts are whole numbers on the wire. */
-const integer: Check = (v, p) => {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new ShapeError(p);
+const integer: Check = (v) => {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new ShapeError('');
 };
-const anyObject: Check = (v, p) => {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ShapeError(p);
+const anyObject: Check = (v) => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ShapeError('');
 };
+
+function checkAt(check: Check, value: unknown, key: string | number): void {
+  try {
+    check(value);
+  } catch (error) {
+    throw error instanceof ShapeError ? error.within(key) : error;
+  }
+}
 
 /** `null` counts as absent for optional fields: the docs show nulls where the wire omits keys. */
 function object(required: Record<string, Check>, optional: Record<string, Check> = {}): Check {
-  return (v, p) => {
-    anyObject(v, p);
+  const requiredFields = Object.entries(required);
+  const optionalFields = Object.entries(optional);
+  return (v) => {
+    anyObject(v);
     const record = v as Record<string, unknown>;
-    for (const [key, check] of Object.entries(required)) check(record[key], join(p, key));
-    for (const [key, check] of Object.entries(optional)) {
+    for (const [key, check] of requiredFields) checkAt(check, record[key], key);
+    for (const [key, check] of optionalFields) {
       const value = record[key];
-      if (value !== undefined && value !== null) check(value, join(p, key));
+      if (value !== undefined && value !== null) checkAt(check, value, key);
     }
   };
 }
 
 function arrayOf(item: Check): Check {
-  return (v, p) => {
-    if (!Array.isArray(v)) throw new ShapeError(p);
-    v.forEach((element, i) => item(element, join(p, i)));
+  return (v) => {
+    if (!Array.isArray(v)) throw new ShapeError('');
+    for (let i = 0; i < v.length; i++) checkAt(item, v[i], i);
   };
 }
 
@@ -228,7 +246,7 @@ const paymentSearchResult = object(
 
 function guard<T>(check: Check): (value: unknown) => T {
   return (value) => {
-    check(value, '');
+    check(value);
     return value as T;
   };
 }
