@@ -16,6 +16,7 @@ import { runLoad } from './lib/load.mjs';
 import { fmt, mb, median } from './lib/stats.mjs';
 import { BASELINE_COOKIE } from './lib/bench-config.mjs';
 import { renderResults } from './lib/report.mjs';
+import { waitForQuiet } from './lib/quiet.mjs';
 import {
   SUITE_UNDER_LOAD_TITLE,
   findSection,
@@ -45,6 +46,7 @@ const started = new Date();
 const figures = []; // { section, name, value, target?, pass? (true/false/undefined) }
 const details = []; // markdown blocks
 const notRun = []; // { section, reason }
+const quietWaits = []; // { section, waitedMs, settled, lastBusy }: the wait before each section
 const childExecArgv = CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', join(BENCH_DIR, 'profiles')] : [];
 
 function log(...parts) {
@@ -57,6 +59,12 @@ function log(...parts) {
 async function section(name, title, fn) {
   if (!run(name)) return;
   log(`── ${title}`);
+  const quiet = await waitForQuiet();
+  quietWaits.push({ section: title, ...quiet });
+  log(
+    `   machine ${quiet.settled ? 'quiet' : 'still busy'} after ${(quiet.waitedMs / 1000).toFixed(0)} s` +
+      (quiet.lastBusy === undefined ? '' : ` (CPU ${(quiet.lastBusy * 100).toFixed(0)}% busy)`),
+  );
   try {
     await fn();
   } catch (err) {
@@ -749,6 +757,7 @@ await section('faults', 'Reliability fault matrix', async () => {
 
 const cpus = os.cpus();
 const markdown = renderResults({
+  quietWaits,
   started,
   finished: new Date(),
   machine: {

@@ -14,6 +14,7 @@ export function renderResults({
   details,
   notRun,
   faultMatrix,
+  quietWaits = [],
 }) {
   const seconds = ((finished - started) / 1000).toFixed(0);
   const lines = [
@@ -34,6 +35,16 @@ export function renderResults({
     `- OS: ${machine.os}`,
     `- Node: ${machine.node}`,
     `- Load average at the start (1, 5, 15 min): ${machine.load}`,
+    ...(quietWaits.length === 0
+      ? []
+      : [
+          `- Before each section the run waited for the machine's CPU to stay under 15% busy for 3 s (at most 90 s): ${quietWaits
+            .map(
+              (w) =>
+                `${w.section} ${(w.waitedMs / 1000).toFixed(0)} s${w.settled ? '' : ' (still busy)'}`,
+            )
+            .join('; ')}`,
+        ]),
     '',
     '## Figures and targets',
     '',
