@@ -1,3 +1,4 @@
+import { FINGERPRINT_MEMO_SIZE } from '../../src/settlement/fingerprint';
 import { accountFingerprint, createLogFingerprint } from '../../src/settlement';
 
 describe('createLogFingerprint', () => {
@@ -20,5 +21,21 @@ describe('accountFingerprint', () => {
     expect(fingerprint).toMatch(/^acct_[A-Za-z0-9_-]{16}$/);
     expect(fingerprint).toBe(accountFingerprint(key));
     expect(fingerprint).not.toBe(accountFingerprint(`${key}b`));
+  });
+});
+
+describe('createLogFingerprint memo', () => {
+  it('answers the same as a fresh one, for remembered, forgotten and re-added ids', () => {
+    const secret = 'c'.repeat(32);
+    const memoised = createLogFingerprint(secret);
+    const ids = Array.from({ length: FINGERPRINT_MEMO_SIZE + 50 }, (_, i) => `pay${i}`);
+    const first = ids.map(memoised);
+    // Past the bound the oldest are forgotten and computed again: the answers must not change.
+    const again = ids.map(memoised);
+    expect(again).toEqual(first);
+    expect(new Set(first).size).toBe(ids.length);
+    for (const [i, id] of ids.entries()) {
+      if (i % 97 === 0) expect(createLogFingerprint(secret)(id)).toBe(first[i]);
+    }
   });
 });
