@@ -38,6 +38,7 @@ const run = (name) => !ONLY || ONLY.includes(name);
 const ROUNDS = QUICK ? 1 : 5;
 const SECONDS = QUICK ? 3 : 10;
 const WARMUP_SECONDS = QUICK ? 1 : 2;
+const PREWARM_SECONDS = 1;
 const CONNECTIONS = 50;
 const SOAK_WARMUP = QUICK ? 5_000 : 10_000;
 const SOAK_REQUESTS = QUICK ? 20_000 : 200_000;
@@ -126,6 +127,10 @@ async function compare({ key, title, journeyLoad, baselineLoad, servers, upstrea
   };
   const measure = async (side, load, round) => {
     const server = servers[side];
+    // A short unmeasured run first: each side waits idle while the other is measured, and a
+    // server's first second after 10-20 s idle costs it more CPU per request (measured: about
+    // 10% for either side). Without this, whichever side ran second in a round paid for it.
+    await runLoad({ ...load, duration: PREWARM_SECONDS, connections: CONNECTIONS });
     const [s0, u0] = await Promise.all([cpuOf(server), cpuOf(upstream)]);
     const r = await runLoad({ ...load, duration: SECONDS, connections: CONNECTIONS });
     const [s1, u1] = await Promise.all([cpuOf(server), cpuOf(upstream)]);
@@ -190,7 +195,7 @@ async function compare({ key, title, journeyLoad, baselineLoad, servers, upstrea
     [
       `### ${title}`,
       '',
-      `autocannon, ${CONNECTIONS} connections, ${SECONDS} s per round, ${ROUNDS} alternating round(s) (journey first in odd rounds, baseline first in even ones) after a ${WARMUP_SECONDS} s warm-up of each; the ratio and the p99 difference are taken within each round (both sides back to back) and the figure is their median over the rounds.`,
+      `autocannon, ${CONNECTIONS} connections, ${SECONDS} s per round, ${ROUNDS} alternating round(s) (journey first in odd rounds, baseline first in even ones) after a ${WARMUP_SECONDS} s warm-up of each, and each measured run straight after ${PREWARM_SECONDS} s of unmeasured load on the same server; the ratio and the p99 difference are taken within each round (both sides back to back) and the figure is their median over the rounds.`,
       valid
         ? ''
         : `\n**Invalid run:** ${bad.length} round(s) had unexpected statuses or errors, so the targets are marked MISS.\n`,
