@@ -1,26 +1,4 @@
-export { PayConfigError } from './config-error.js';
-export type { PayConfigErrorCode } from './config-error.js';
-export type { Logger } from './logger.js';
-export * from './client/types.js';
-export {
-  PayClient,
-  PayAuthenticationError,
-  PayConflictError,
-  PayConnectionError,
-  PayError,
-  PayNotFoundError,
-  PayRateLimitError,
-  PayResponseError,
-  PayServerError,
-  PayValidationError,
-  refundable,
-} from './client/index.js';
-export type {
-  CallOptions,
-  CreatePaymentCallOptions,
-  PayClientOptions,
-  PayConnectionReason,
-} from './client/index.js';
+export * from './client/public-api.js';
 export { payJourney, CrossSiteRequestError } from './journey/index.js';
 export type {
   HealthCheckOptions,
