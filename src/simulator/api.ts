@@ -54,6 +54,21 @@ export interface ApiDependencies {
 
 type Handler = (req: Request, account: Account, origin: string) => ApiResponse;
 
+/** One API request on its way through GOV.UK Pay's filters to its handler. */
+interface ApiCall {
+  /** The route, for fault rules; undefined for an unknown path. */
+  name: SimulatorRoute | undefined;
+  /** The rate-limit bucket of a POST; undefined for reads. */
+  bucket: PostBucket | undefined;
+  req: IncomingMessage;
+  res: ServerResponse;
+  /** `http` or `https`, for the links in the answer. */
+  protocol: string;
+  handle: (account: Account, origin: string) => ApiResponse;
+  /** Where a handler's throw goes: Express's next, or the hot path's 500. */
+  fail: (error: unknown) => void;
+}
+
 /** The API's routes, and the one read that is answered without Express (see `serveHotPath`). */
 export interface SimulatorApi {
   readonly router: Router;
@@ -241,33 +256,17 @@ export function createApi(deps: ApiDependencies): SimulatorApi {
    * Fault draw, authentication, rate limit, then the handler: the order of GOV.UK Pay's filters.
    * Takes Node's request, so the Express routes and the hot path share it.
    */
-  function answer(
-    name: SimulatorRoute | undefined,
-    bucket: PostBucket | undefined,
-    req: IncomingMessage,
-    res: ServerResponse,
-    protocol: string,
-    handle: (account: Account, origin: string) => ApiResponse,
-    fail: (error: unknown) => void,
-  ): void {
-    const fault = name === undefined ? undefined : faults.take(name);
+  function answer(call: ApiCall): void {
+    const fault = call.name === undefined ? undefined : faults.take(call.name);
     if (fault?.kind === 'latency') {
-      timers.set(() => respond(name, bucket, fault, req, res, protocol, handle, fail), fault.ms);
+      timers.set(() => respond(call, fault), fault.ms);
     } else {
-      respond(name, bucket, fault, req, res, protocol, handle, fail);
+      respond(call, fault);
     }
   }
 
-  function respond(
-    name: SimulatorRoute | undefined,
-    bucket: PostBucket | undefined,
-    fault: Fault | undefined,
-    req: IncomingMessage,
-    res: ServerResponse,
-    protocol: string,
-    handle: (account: Account, origin: string) => ApiResponse,
-    fail: (error: unknown) => void,
-  ): void {
+  function respond(call: ApiCall, fault: Fault | undefined): void {
+    const { name, bucket, req, res } = call;
     if (fault?.kind === 'status' && name !== undefined) {
       sendApiResponse(res, statusFaultResponse(name, fault), undefined, timers);
       return;
@@ -288,9 +287,9 @@ export function createApi(deps: ApiDependencies): SimulatorApi {
     }
     let response: ApiResponse;
     try {
-      response = handle(account, requestOrigin(protocol, req, baseUrl));
+      response = call.handle(account, requestOrigin(call.protocol, req, baseUrl));
     } catch (error) {
-      fail(error);
+      call.fail(error);
       return;
     }
     sendApiResponse(res, response, fault, timers);
@@ -302,15 +301,15 @@ export function createApi(deps: ApiDependencies): SimulatorApi {
     handler: Handler,
   ) {
     return (req: Request, res: Response, next: NextFunction): void => {
-      answer(
+      answer({
         name,
         bucket,
         req,
         res,
-        req.protocol,
-        (account, origin) => handler(req, account, origin),
-        next,
-      );
+        protocol: req.protocol,
+        handle: (account, origin) => handler(req, account, origin),
+        fail: next,
+      });
     };
   }
 
@@ -558,15 +557,15 @@ export function createApi(deps: ApiDependencies): SimulatorApi {
     }
     const paymentId = url.slice(PAYMENT_PATH_PREFIX.length);
     if (!PLAIN_PAYMENT_ID.test(paymentId)) return false;
-    answer(
-      'getPayment',
-      undefined,
+    answer({
+      name: 'getPayment',
+      bucket: undefined,
       req,
       res,
-      socketProtocol(req),
-      (account, origin) => getPaymentById(account, paymentId, origin),
-      (error) => sendRouteError(res, error),
-    );
+      protocol: socketProtocol(req),
+      handle: (account, origin) => getPaymentById(account, paymentId, origin),
+      fail: (error) => sendRouteError(res, error),
+    });
     return true;
   }
 
