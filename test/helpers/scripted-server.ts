@@ -58,14 +58,8 @@ export function json(
   return { status, body, headers };
 }
 
-/** A port nothing listens on (bound then released), for connection-refused tests. */
-export async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+/** A port nothing listens on, for connection-refused tests. */
+export { freePort } from './ports';
 
 export async function startScriptedServer(
   options: { port?: number } = {},

@@ -98,11 +98,5 @@ export async function startReceiver(secrets: readonly string[]): Promise<Receive
   return receiver;
 }
 
-/** A port on 127.0.0.1 with nothing listening: bound, then released. */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+/** A port on 127.0.0.1 that nothing listens on. */
+export { freePort as closedPort } from './ports';

@@ -6,6 +6,8 @@ import { webhookFixture } from '../../src/testing';
 import type { WebhookFixtureOptions } from '../../src/testing';
 import type { WebhookEventType, WebhookMessage } from '../../src/webhooks/events';
 import { signWebhookBody } from '../../src/webhooks/signature';
+import { collectAnswer } from './http-answer';
+import type { HttpAnswer } from './http-answer';
 import { GOOD_CARD, MOUNT, sameOriginHeaders, startJourneyHarness } from './journey-harness';
 import type { HarnessOptions, JourneyHarness } from './journey-harness';
 
@@ -13,11 +15,7 @@ import type { HarnessOptions, JourneyHarness } from './journey-harness';
 export const WEBHOOK_SECRET = 'webhook_test_7q3m5xk2pzr4w6yb8nc3dfgh2jklm4np';
 export const OLD_WEBHOOK_SECRET = 'webhook_test_a2b3c4d5e6f7g2h3i4j5k6l7m2n3o4p5';
 
-export interface WebhookAnswer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
+export type WebhookAnswer = HttpAnswer;
 
 /** Keep-alive, so thousands of requests do not use up local ports. */
 export const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -42,16 +40,7 @@ export function postRaw(
         },
       },
       (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-        res.on('error', reject);
+        collectAnswer(res).then(resolve, reject);
       },
     );
     req.on('error', reject);
@@ -82,16 +71,7 @@ export function postChunked(
       },
       (res) => {
         answered = true;
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-            chunksSent,
-          }),
-        );
+        collectAnswer(res).then((answer) => resolve({ ...answer, chunksSent }), reject);
       },
     );
     req.on('error', (err) => {

@@ -1,10 +1,8 @@
 import http from 'node:http';
+import { collectAnswer } from '../../helpers/http-answer';
+import type { HttpAnswer } from '../../helpers/http-answer';
 
-export interface HttpAnswer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
+export type { HttpAnswer };
 
 export interface HttpRequest {
   method?: string;
@@ -36,16 +34,7 @@ export function createHttp(baseUrl: string, maxSockets = 16) {
           },
         },
         (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              body: Buffer.concat(chunks).toString('utf8'),
-            }),
-          );
-          res.on('error', reject);
+          collectAnswer(res).then(resolve, reject);
         },
       );
       outgoing.on('error', reject);
