@@ -31,9 +31,9 @@ describe('response guards name the first offending field', () => {
     expect(shapeErrorOf(() => guards.refundSearchResults(page)).path).toBe(
       'results[1]._links.self.href',
     );
-    expect(
-      shapeErrorOf(() => guards.refundSearchResults({ ...page, results: 'none' })).path,
-    ).toBe('results');
+    expect(shapeErrorOf(() => guards.refundSearchResults({ ...page, results: 'none' })).path).toBe(
+      'results',
+    );
   });
 
   it('the body itself as the empty path, and a message that names the path', () => {
