@@ -340,6 +340,34 @@ export function storeConformanceChecks(
     },
   );
 
+  add(
+    'settlementState (when the store has it): reads unsettled, leased and settled, and changes nothing',
+    async (store, ids) => {
+      if (store.settlementState === undefined) return;
+      const readState = store.settlementState.bind(store);
+      const key = ids('state');
+      check((await readState(key)) === 'unsettled', 'a key never seen did not read unsettled');
+      const first = await store.beginSettlement(key, LEASE_MS);
+      check(first.status === 'acquired', 'reading the state of a fresh key took it');
+      check(first.status !== 'acquired' || first.lease.attempt === 1, 'reading counted an attempt');
+      if (first.status !== 'acquired') return;
+      check((await readState(key)) === 'leased', 'a live lease did not read leased');
+      await store.releaseSettlement(key, first.lease.token);
+      check((await readState(key)) === 'unsettled', 'a released lease did not read unsettled');
+      const second = await store.beginSettlement(key, LEASE_MS);
+      check(
+        second.status === 'acquired' && second.lease.attempt === 2,
+        'reading the state changed the attempt count',
+      );
+      if (second.status !== 'acquired') return;
+      check(
+        (await store.commitSettlement(key, second.lease.token, RETENTION_MS)) === true,
+        'the holder could not commit',
+      );
+      check((await readState(key)) === 'settled', 'a committed key did not read settled');
+    },
+  );
+
   add('settlement keys are independent of each other and of claims', async (store, ids) => {
     const [a, b] = [ids('lease-a'), ids('lease-b')];
     check((await store.beginSettlement(a, LEASE_MS)).status === 'acquired', 'a was not acquired');
@@ -446,6 +474,12 @@ export function storeConformanceChecks(
         const early = await store.beginSettlement(key, SHORT_TTL_MS);
         check(early.status === 'leased', `a live lease was taken over: ${early.status}`);
         await advanceTime(SHORT_TTL_MS);
+        if (store.settlementState !== undefined) {
+          check(
+            (await store.settlementState(key)) === 'unsettled',
+            'a lease that ran out still read leased',
+          );
+        }
         const second = await store.beginSettlement(key, SHORT_TTL_MS);
         check(second.status === 'acquired', `an expired lease was not taken: ${second.status}`);
         check(second.lease.attempt === 2, `the attempt after expiry is ${second.lease.attempt}`);

@@ -4,6 +4,7 @@ export type {
   PaymentStore,
   SettlementBegin,
   SettlementLease,
+  SettlementState,
 } from './types.js';
 export { MemoryStore } from './memory-store.js';
 export type { MemoryStoreOptions } from './memory-store.js';

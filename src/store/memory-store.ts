@@ -9,7 +9,7 @@ import { isBrandedInstance } from '../brand.js';
 import { PendingIndex } from './pending-index.js';
 import type { PendingEntry } from './pending-index.js';
 import { randomBytes } from 'node:crypto';
-import type { PaymentRecord, PaymentStore, SettlementBegin } from './types.js';
+import type { PaymentRecord, PaymentStore, SettlementBegin, SettlementState } from './types.js';
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -214,6 +214,14 @@ export class MemoryStore implements PaymentStore {
     if (entry !== undefined && entry.settledUntil === undefined && entry.token === token) {
       entry.token = undefined;
     }
+  }
+
+  settlementState(key: string): SettlementState {
+    const now = this.#now();
+    const entry = this.#liveSettlement(key, now);
+    if (entry?.settledUntil !== undefined) return 'settled';
+    if (entry?.token !== undefined && entry.leaseExpiresAt > now) return 'leased';
+    return 'unsettled';
   }
 
   saveReturnId(returnId: string, record: PaymentRecord, ttlMs: number): void {

@@ -46,6 +46,9 @@ export type SettlementBegin =
   /** Another live holder is settling it now. */
   | { readonly status: 'leased'; readonly attempt: number };
 
+/** What {@link PaymentStore.settlementState} reads: committed, under a live lease, or neither. */
+export type SettlementState = 'settled' | 'leased' | 'unsettled';
+
 /**
  * Where the journey keeps state that must outlive one request or be shared between instances.
  * Every method may be synchronous or return a promise. A shared store (Redis, a database) must
@@ -109,6 +112,15 @@ export interface PaymentStore {
    * attempt count is kept.
    */
   releaseSettlement(key: string, token: string): Awaitable<void>;
+
+  /**
+   * Reads, changing nothing, whether `key` is committed (`settled`), held by a lease that has
+   * not run out (`leased`), or neither (`unsettled`, also for a key never seen). Optional: a
+   * store without it is asked by taking and at once releasing a short lease, which writes a
+   * record, and counts an attempt, for a payment that is not this journey's. The webhook
+   * receiver asks this of every payment event about a payment not pending here.
+   */
+  settlementState?(key: string): Awaitable<SettlementState>;
 
   /** The pending record of a payment, or `undefined` when it is not pending (or expired). */
   getPending(paymentId: string): Awaitable<PaymentRecord | undefined>;

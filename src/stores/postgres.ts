@@ -8,7 +8,12 @@ import {
   requireOption,
 } from '../options/index.js';
 import type { Logger } from '../logger.js';
-import type { PaymentRecord, PaymentStore, SettlementBegin } from '../store/index.js';
+import type {
+  PaymentRecord,
+  PaymentStore,
+  SettlementBegin,
+  SettlementState,
+} from '../store/index.js';
 import { PayStoreError } from './errors.js';
 import { resolveSharedStoreOptions } from './option-rules.js';
 import {
@@ -219,6 +224,9 @@ function statements(t: PostgresTableNames) {
         FROM ${t.settlements} AS s
         WHERE s.key = $1 AND s.expires_at > ${NOW}
           AND NOT EXISTS (SELECT 1 FROM ins) AND NOT EXISTS (SELECT 1 FROM upd)`,
+    settlementState: `SELECT CASE WHEN committed THEN 'settled'
+        WHEN token IS NOT NULL AND lease_until > ${NOW} THEN 'leased' ELSE 'unsettled' END AS state
+      FROM ${t.settlements} WHERE key = $1 AND expires_at > ${NOW}`,
     renew: `UPDATE ${t.settlements} SET lease_until = ${NOW} + $3,
         expires_at = GREATEST(expires_at, ${NOW} + $3)
       WHERE key = $1 AND token = $2 AND NOT committed AND expires_at > ${NOW}`,
@@ -501,6 +509,16 @@ export class PostgresStore implements PaymentStore {
       return { status: 'leased', attempt };
     }
     return { status: 'leased', attempt: 1 };
+  }
+
+  async settlementState(key: string): Promise<SettlementState> {
+    const { rows } = await this.#query(this.#sql.settlementState, [checkId(key, 'key')]);
+    const state: unknown = rows[0]?.state ?? 'unsettled';
+    if (state === 'settled' || state === 'leased' || state === 'unsettled') return state;
+    throw new PayStoreError(
+      'ERR_PAY_STORE_CORRUPT',
+      'PostgresStore: a settlement row has an unknown state',
+    );
   }
 
   async renewSettlement(key: string, token: string, leaseMs: number): Promise<boolean> {

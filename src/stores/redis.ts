@@ -7,7 +7,12 @@ import {
   stringOption,
 } from '../options/index.js';
 import type { Logger } from '../logger.js';
-import type { PaymentRecord, PaymentStore, SettlementBegin } from '../store/index.js';
+import type {
+  PaymentRecord,
+  PaymentStore,
+  SettlementBegin,
+  SettlementState,
+} from '../store/index.js';
 import { PayStoreError } from './errors.js';
 import { resolveSharedStoreOptions } from './option-rules.js';
 import { checkTtl, decodeRecord, encodeRecord } from './record-codec.js';
@@ -85,6 +90,14 @@ attempt = attempt + 1
 redis.call('HSET', KEYS[1], 'a', attempt, 't', ARGV[2], 'u', now + tonumber(ARGV[1]))
 redis.call('PEXPIRE', KEYS[1], math.max(tonumber(ARGV[3]), tonumber(ARGV[1])))
 return {'acquired', attempt}`);
+
+// Reads only: the same tests as BEGIN, on the server's clock, without taking anything.
+const STATE = new RedisScript(`${NOW_MS}
+${READ_SETTLEMENT}
+if state[4] == '1' then return 'settled' end
+local leaseEnd = tonumber(state[3] or '0')
+if state[2] and leaseEnd and leaseEnd > now then return 'leased' end
+return 'unsettled'`);
 
 const RENEW = new RedisScript(`${NOW_MS}
 ${READ_SETTLEMENT}
@@ -261,6 +274,12 @@ export class RedisStore implements PaymentStore {
     if (status === 'acquired') return { status, lease: { token, attempt } };
     if (status === 'leased') return { status, attempt };
     if (status === 'settled') return { status };
+    throw unexpectedReply();
+  }
+
+  async settlementState(key: string): Promise<SettlementState> {
+    const reply = await this.#redis.run(STATE, [this.#settlementKey(key)], []);
+    if (reply === 'settled' || reply === 'leased' || reply === 'unsettled') return reply;
     throw unexpectedReply();
   }
 

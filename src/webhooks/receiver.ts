@@ -195,6 +195,14 @@ export function createWebhookReceiver(deps: WebhookReceiverDeps): WebhookReceive
   /** A payment event about a payment not pending here: settled by this journey already? */
   async function settledHere(paymentId: string): Promise<boolean> {
     const key = settler.keys.settlement(paymentId);
+    const readState = store.settlementState?.bind(store);
+    if (readState !== undefined) {
+      // Leased means this journey is settling it right now: as good as settled.
+      const state = await storeStep('checking the settlement', () => readState(key));
+      return state !== 'unsettled';
+    }
+    // A store without the read asks by a lease: taken and given back at once, it writes a record
+    // for a payment that is not this journey's, and counts an attempt on it.
     const begun = await storeStep('checking the settlement', () =>
       store.beginSettlement(key, SETTLED_PROBE_LEASE_MS),
     );

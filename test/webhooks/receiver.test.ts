@@ -1,6 +1,7 @@
 import express from 'express';
 import type { PayJourneyOptions } from '../../src/journey/options';
 import { MemoryStore } from '../../src/store';
+import type { PaymentStore } from '../../src/store';
 import { signWebhookBody } from '../../src/webhooks/signature';
 import type { WebhookEvent } from '../../src/webhooks/options';
 import { renderedOutcome } from '../helpers/journey-harness';
@@ -568,6 +569,50 @@ describe('POST {mount}/webhooks: everything else goes to onWebhook', () => {
       200,
     );
     expect(h.settled).toHaveLength(0);
+  });
+
+  /**
+   * A payment event about a payment not pending here: one this journey settled is acknowledged,
+   * anyone else's is handed over. Both ways of asking the store must agree.
+   */
+  async function settledOrElsewhere(store: PaymentStore): Promise<WebhookEvent[]> {
+    const events: WebhookEvent[] = [];
+    h = await startWebhookHarness({ journey: { store, onWebhook: (e) => void events.push(e) } });
+    const mine = await h.paidButNotReturned();
+    expect((await h.deliver(h.message('card_payment_succeeded', mine.payment_id))).status).toBe(
+      200,
+    );
+    await eventually(() => h.settled.length === 1, 'the settlement by webhook');
+    const elsewhere = await h.paidElsewhere();
+    expect(
+      (await h.deliver(h.message('card_payment_succeeded', elsewhere.payment_id))).status,
+    ).toBe(200);
+    expect((await h.deliver(h.message('card_payment_captured', mine.payment_id))).status).toBe(200);
+    expect(events.map((e) => e.resource_id)).toEqual([elsewhere.payment_id]);
+    expect(h.settled).toHaveLength(1);
+    return events;
+  }
+
+  it("reads the store's settlementState for a payment not pending here, and writes nothing for it", async () => {
+    const counted = instrumentedStore(new MemoryStore());
+    await settledOrElsewhere(counted.store);
+    const settleCalls = counted.calls.filter((c) => c.endsWith('Settlement'));
+    // One lease for the one settlement; the two later events only read.
+    expect(settleCalls).toEqual(['beginSettlement', 'commitSettlement']);
+    expect(counted.calls.filter((c) => c === 'settlementState')).toHaveLength(2);
+  });
+
+  it('asks a store without settlementState by a short lease, with the same answers', async () => {
+    const inner = new MemoryStore();
+    const withoutRead = new Proxy(inner, {
+      get(target, property) {
+        if (property === 'settlementState') return undefined;
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+      },
+    });
+    await settledOrElsewhere(withoutRead);
+    inner.close();
   });
 
   it('hands a refund of a payment still pending here to onWebhook, and settles that payment too', async () => {
