@@ -5,7 +5,6 @@ import { DEFAULT_RETRY_POLICY, isRetryable, parseRetryAfter, retryDelayMs } from
 import type { RequestKind } from './retry.js';
 import type { PayTransport, TransportResponse } from './transport.js';
 import type { SearchResults } from './types.js';
-import { silentLogger } from '../logger.js';
 import type { Logger } from '../logger.js';
 import { traceRequestAttempt } from '../observability/index.js';
 
@@ -117,14 +116,11 @@ export class RequestPipeline {
         status = response.status;
         const result = this.#handle(request, response);
         trace?.succeeded(status);
-        // One line per call for a logger that writes: a silent one is spared building it.
-        if (this.#config.logger !== silentLogger) {
-          this.#log(
-            'debug',
-            { method, path: pathTemplate, status, attempt, durationMs: elapsed() },
-            'GOV.UK Pay request',
-          );
-        }
+        this.#log(
+          'debug',
+          { method, path: pathTemplate, status, attempt, durationMs: elapsed() },
+          'GOV.UK Pay request',
+        );
         return result;
       } catch (caught) {
         // Anything but our own error (a custom transport's, say) may hold the request headers.

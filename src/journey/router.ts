@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { PayConfigError } from '../config-error.js';
-import { errorForLog, silentLogger } from '../logger.js';
+import { errorForLog } from '../logger.js';
 import { noteOutcome, noteRedirect, observeJourneyRequest } from '../observability/index.js';
 import { journeyId, SettlementStoreError } from '../settlement/index.js';
 import type { PaymentResult } from '../settlement/index.js';
@@ -125,20 +125,17 @@ export function createJourneyRouter(ctx: JourneyContext): JourneyRouter {
 
   async function dispatch(req: Request, res: Response, result: PaymentResult): Promise<void> {
     noteOutcome(result);
-    // Built only for a logger that will write it: the fingerprint in it is an HMAC.
-    if (logger !== silentLogger) {
-      logger.info(
-        {
-          outcome: result.outcome,
-          ...(result.reason === undefined ? {} : { reason: result.reason }),
-          ...(result.payment === undefined
-            ? {}
-            : { payment: ctx.fingerprint(result.payment.payment_id) }),
-          firstVisit: result.firstVisit,
-        },
-        'govuk-pay-express: showing the outcome',
-      );
-    }
+    logger.info(
+      {
+        outcome: result.outcome,
+        ...(result.reason === undefined ? {} : { reason: result.reason }),
+        ...(result.payment === undefined
+          ? {}
+          : { payment: ctx.fingerprint(result.payment.payment_id) }),
+        firstVisit: result.firstVisit,
+      },
+      'govuk-pay-express: showing the outcome',
+    );
     // Outcome pages describe one citizen's payment: never cache them, never leak the URL onward.
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Referrer-Policy', 'same-origin');
