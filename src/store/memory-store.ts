@@ -170,8 +170,9 @@ export class MemoryStore implements PaymentStore {
     const now = this.#now();
     const leaseExpiresAt = this.#expiryAfter(leaseMs);
     const entry = this.#liveSettlement(key, now);
-    if (entry?.settledUntil !== undefined) return { status: 'settled' };
-    if (entry?.token !== undefined && entry.leaseExpiresAt > now) {
+    const state = stateOf(entry, now);
+    if (state === 'settled') return { status: 'settled' };
+    if (state === 'leased' && entry !== undefined) {
       return { status: 'leased', attempt: entry.attempt };
     }
     const attempt = (entry?.attempt ?? 0) + 1;
@@ -218,10 +219,7 @@ export class MemoryStore implements PaymentStore {
 
   settlementState(key: string): SettlementState {
     const now = this.#now();
-    const entry = this.#liveSettlement(key, now);
-    if (entry?.settledUntil !== undefined) return 'settled';
-    if (entry?.token !== undefined && entry.leaseExpiresAt > now) return 'leased';
-    return 'unsettled';
+    return stateOf(this.#liveSettlement(key, now), now);
   }
 
   saveReturnId(returnId: string, record: PaymentRecord, ttlMs: number): void {
@@ -335,4 +333,11 @@ function copyRecord(record: PaymentRecord): PaymentRecord {
   if (record.accountId !== undefined) copy.accountId = record.accountId;
   if (record.journey !== undefined) copy.journey = record.journey;
   return copy;
+}
+
+/** Committed, under a lease that has not run out, or neither (also for a key never seen). */
+function stateOf(entry: SettlementEntry | undefined, now: number): SettlementState {
+  if (entry?.settledUntil !== undefined) return 'settled';
+  if (entry?.token !== undefined && entry.leaseExpiresAt > now) return 'leased';
+  return 'unsettled';
 }

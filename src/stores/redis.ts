@@ -81,23 +81,24 @@ const READ_SETTLEMENT = `local state = redis.call('HMGET', KEYS[1], 'a', 't', 'u
 local attempt = tonumber(state[1] or '0')
 if attempt == nil then return redis.error_reply('${CORRUPT_REPLY}') end`;
 
-const BEGIN = new RedisScript(`${NOW_MS}
+// The key's state on the server's clock: committed, under a live lease, or neither.
+const LEASE_STATE = `${NOW_MS}
 ${READ_SETTLEMENT}
-if state[4] == '1' then return {'settled', attempt} end
 local leaseEnd = tonumber(state[3] or '0')
-if state[2] and leaseEnd and leaseEnd > now then return {'leased', attempt} end
+local current = 'unsettled'
+if state[4] == '1' then current = 'settled'
+elseif state[2] and leaseEnd and leaseEnd > now then current = 'leased' end`;
+
+const BEGIN = new RedisScript(`${LEASE_STATE}
+if current ~= 'unsettled' then return {current, attempt} end
 attempt = attempt + 1
 redis.call('HSET', KEYS[1], 'a', attempt, 't', ARGV[2], 'u', now + tonumber(ARGV[1]))
 redis.call('PEXPIRE', KEYS[1], math.max(tonumber(ARGV[3]), tonumber(ARGV[1])))
 return {'acquired', attempt}`);
 
-// Reads only: the same tests as BEGIN, on the server's clock, without taking anything.
-const STATE = new RedisScript(`${NOW_MS}
-${READ_SETTLEMENT}
-if state[4] == '1' then return 'settled' end
-local leaseEnd = tonumber(state[3] or '0')
-if state[2] and leaseEnd and leaseEnd > now then return 'leased' end
-return 'unsettled'`);
+// Reads only: BEGIN's test, without taking anything.
+const STATE = new RedisScript(`${LEASE_STATE}
+return current`);
 
 const RENEW = new RedisScript(`${NOW_MS}
 ${READ_SETTLEMENT}
