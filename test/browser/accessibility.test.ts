@@ -10,6 +10,7 @@ import {
   CARDS,
   describeBrowser,
   fillApplication,
+  fillCardDetails,
   formatViolations,
   heading,
   launchBrowser,
@@ -103,13 +104,7 @@ describeBrowser('accessibility of every page (axe-core)', () => {
     await audit('GOV.UK Pay card details', 'Enter card details');
     await page.getByRole('button', { name: 'Continue', exact: true }).click();
     await audit('GOV.UK Pay card details, errors', 'Enter card details');
-    await page.locator('#card-no').fill(CARDS.good);
-    await page.locator('#expiry-month').fill('12');
-    await page.locator('#expiry-year').fill(String(new Date().getUTCFullYear() + 3));
-    await page.locator('#cardholder-name').fill('Ann Example');
-    await page.locator('#cvc').fill('123');
-    if ((await page.locator('#email').count()) > 0)
-      await page.locator('#email').fill('ann@example.com');
+    await fillCardDetails(page, CARDS.good);
     await page.getByRole('button', { name: 'Continue', exact: true }).click();
     await audit('GOV.UK Pay confirm', 'Confirm your payment');
     await page.getByRole('button', { name: 'Confirm payment' }).click();

@@ -228,12 +228,8 @@ export const CARDS = {
   providerError: '4000000000000119',
 } as const;
 
-/** Fills the simulator's card page and, unless the card ends the journey there, confirms. */
-export async function payWithCard(
-  page: Page,
-  card: string,
-  lang: 'en' | 'cy' = 'en',
-): Promise<void> {
+/** Fills every field of the simulator's card page, without submitting it. */
+export async function fillCardDetails(page: Page, card: string): Promise<void> {
   await page.locator('#card-no').fill(card);
   await page.locator('#expiry-month').fill('12');
   await page.locator('#expiry-year').fill(String(new Date().getUTCFullYear() + 3));
@@ -241,6 +237,15 @@ export async function payWithCard(
   await page.locator('#cvc').fill('123');
   if ((await page.locator('#email').count()) > 0)
     await page.locator('#email').fill('ann@example.com');
+}
+
+/** Fills the simulator's card page and, unless the card ends the journey there, confirms. */
+export async function payWithCard(
+  page: Page,
+  card: string,
+  lang: 'en' | 'cy' = 'en',
+): Promise<void> {
+  await fillCardDetails(page, card);
   await page
     .getByRole('button', { name: lang === 'cy' ? 'Parhau' : 'Continue', exact: true })
     .click();

@@ -106,14 +106,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ha
         body: parsed,
       });
     }
-    const headerMap: Record<string, string | undefined> = {};
-    for (const [name, value] of Object.entries(response.headers)) {
-      headerMap[name.toLowerCase()] = Array.isArray(value)
-        ? value.join(', ')
-        : value == null
-          ? undefined
-          : String(value);
-    }
+    const headerMap = flatHeaders(response.headers);
     return { status: response.status, headers: headerMap, text, body: parsed as T };
   }
 
@@ -194,14 +187,7 @@ export class Browser {
       const eq = (pair ?? '').indexOf('=');
       this.cookies.set((pair ?? '').slice(0, eq).trim(), (pair ?? '').slice(eq + 1).trim());
     }
-    const headerMap: Record<string, string | undefined> = {};
-    for (const [name, value] of Object.entries(response.headers)) {
-      headerMap[name.toLowerCase()] = Array.isArray(value)
-        ? value.join(', ')
-        : value == null
-          ? undefined
-          : String(value);
-    }
+    const headerMap = flatHeaders(response.headers);
     return {
       status: response.status,
       headers: headerMap,
@@ -269,4 +255,17 @@ export async function openCardPage(
 /** The text content of the page's h1. */
 export function h1(html: string): string | undefined {
   return /<h1[^>]*>([\s\S]*?)<\/h1>/.exec(html)?.[1]?.trim();
+}
+
+/** Response headers by lower-case name, repeated ones joined as one line. */
+function flatHeaders(headers: Record<string, unknown>): Record<string, string | undefined> {
+  const flat: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    flat[name.toLowerCase()] = Array.isArray(value)
+      ? value.join(', ')
+      : value == null
+        ? undefined
+        : String(value);
+  }
+  return flat;
 }
